@@ -1,0 +1,88 @@
+"""Name the things that can go wrong, and carry every problem found with its file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing an author or maintainer has to fix, with where it is."""
+
+    path: Path | str
+    line: int | None
+    message: str
+    level: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        path = Path(self.path)
+        try:
+            path = path.resolve().relative_to(Path.cwd())
+        except ValueError:
+            pass
+        where = f"{path}:{self.line}" if self.line else f"{path}"
+        return f"{where}: {self.level}: {self.message}"
+
+
+@dataclass
+class Problems:
+    """Collect problems during a phase, then report them all at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: Path | str, line: int | None, message: str) -> None:
+        """Record an error."""
+        self.items.append(Problem(path, line, message, "error"))
+
+    def warning(self, path: Path | str, line: int | None, message: str) -> None:
+        """Record a warning (an error under --strict)."""
+        self.items.append(Problem(path, line, message, "warning"))
+
+    def extend(self, other: "Problems") -> None:
+        """Add every problem of another collection."""
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "warning"]
+
+    def raise_if_failing(self, *, strict: bool = False) -> None:
+        """Raise ContentError if there is an error, or any warning under strict mode."""
+        failing = self.items if strict else self.errors
+        if failing:
+            raise ContentError(self.items, strict=strict)
+
+
+class AsipackError(Exception):
+    """Base of every error the build reports to a person."""
+
+
+class ContentError(AsipackError):
+    """The content has problems; each one names its file and line."""
+
+    def __init__(self, problems: list[Problem], *, strict: bool = False):
+        self.problems = problems
+        errors = sum(p.level == "error" for p in problems)
+        warnings = len(problems) - errors
+        lines = [str(p) for p in problems]
+        summary = f"{errors} error(s), {warnings} warning(s)"
+        if strict and warnings:
+            summary += " (--strict: warnings count as errors)"
+        super().__init__("\n".join(lines + [summary]))
+
+
+class BudgetError(AsipackError):
+    """A leaflet does not fit the number of pages its catalogue entry allows."""
+
+
+class OrganisationError(AsipackError):
+    """The organisation file is missing a key, has an unknown key, or names a missing logo."""
+
+
+class RenderError(AsipackError):
+    """A leaflet could not be rendered (WeasyPrint failed or a worker crashed)."""

@@ -1,0 +1,55 @@
+"""Format facts for a language with Babel: '4 jam' / '4 hours', '38,0°C' / '38.0°C'."""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+from .content import Fact
+
+# unit in facts.yml -> (CLDR unit, length of the unit name)
+UNITS: dict[str, tuple[str, str] | None] = {
+    "minute": ("duration-minute", "long"),
+    "hour": ("duration-hour", "long"),
+    "day": ("duration-day", "long"),
+    "week": ("duration-week", "long"),
+    "month": ("duration-month", "long"),
+    "year": ("duration-year", "long"),
+    "celsius": ("temperature-celsius", "short"),
+    "ml": ("volume-milliliter", "short"),
+    "cm": ("length-centimeter", "short"),
+    "metre": ("length-meter", "short"),
+    "percent": ("concentr-percent", "short"),
+    "square_metre": ("area-square-meter", "short"),
+    "count": None,
+}
+
+RANGE_PATTERN = "{low}\u2013{high}"  # en dash, as both languages print ranges
+
+
+def number_pattern(decimals: int) -> str:
+    """Return a Babel number pattern with a fixed number of decimals."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def format_number(value: float | int, locale: str, decimals: int = 0) -> str:
+    """Format a bare number for a locale, with a true minus sign."""
+    text = format_decimal(value, format=number_pattern(decimals), locale=locale)
+    return text.replace("-", "\u2212")
+
+
+def format_fact(fact: Fact, locale: str) -> str:
+    """Format a fact's value and unit for a locale; a range keeps the unit's plural form."""
+    values = fact.value if isinstance(fact.value, list) else [fact.value]
+    numbers = [format_number(v, locale, fact.decimals) for v in values]
+    shown = numbers[0] if len(numbers) == 1 else RANGE_PATTERN.format(low=numbers[0], high=numbers[-1])
+    unit = UNITS[fact.unit]
+    if unit is None:
+        return shown
+    cldr_unit, length = unit
+    # Format the largest value so the unit takes its plural ("1–2 hours", not "1–2 hour"),
+    # then put the shown number (or range) in its place.
+    largest = values[-1]
+    formatted = format_unit(largest, cldr_unit, length=length, format=number_pattern(fact.decimals), locale=locale)
+    formatted = formatted.replace("-", "\u2212")
+    return formatted.replace(numbers[-1], shown, 1)

@@ -1,0 +1,29 @@
+"""Load the gettext catalogs for template strings, straight from the .po files, with Babel."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+CATALOG_DOMAIN = "messages"
+
+
+def catalog_path(root: Path, lang: str) -> Path:
+    """Return where a language's catalog lives: translations/<lang>/LC_MESSAGES/messages.po."""
+    return root / "translations" / lang / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+
+
+@functools.lru_cache(maxsize=None)
+def load_translations(root: Path, lang: str) -> gettext.GNUTranslations:
+    """Compile a language's .po catalog in memory (no .mo file is committed or needed)."""
+    with catalog_path(root, lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

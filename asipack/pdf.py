@@ -1,0 +1,125 @@
+"""Write leaflet PDFs with WeasyPrint (PDF/UA-1), enforcing each leaflet's page budget.
+
+This is the only module that imports WeasyPrint. A leaflet that needs more pages than its
+budget, or a fixed-height box whose content spills out (WeasyPrint would clip it silently),
+fails with a message that says how much is over. PDFs are written to a temporary name and
+renamed, so a failed render never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+
+from .errors import BudgetError
+from .leaflets import LeafletJob
+
+PDF_VARIANT = "pdf/ua-1"
+MM_PER_PX = 25.4 / 96
+TOLERANCE_PX = 1.0
+
+
+@dataclass
+class LeafletResult:
+    """What a rendered leaflet turned out to be."""
+
+    slug: str
+    lang: str
+    target: Path
+    pages: int
+    size: int
+    warnings: list[str]
+
+
+class CollectWarnings(logging.Handler):
+    """Keep WeasyPrint's warnings so the build can report them (and --strict can fail on them)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def box_label(box) -> str:
+    """Describe a layout box for a person: its element and classes."""
+    element = getattr(box, "element", None)
+    if element is None:
+        return type(box).__name__
+    classes = element.get("class")
+    return f"<{element.tag}{' class=' + repr(classes) if classes else ''}>"
+
+
+def descendants(box):
+    """Yield every box inside a box."""
+    for child in getattr(box, "children", []) or []:
+        yield child
+        yield from descendants(child)
+
+
+def clipped_boxes(page) -> list[str]:
+    """Find fixed-height boxes on a page whose content reaches past their bottom edge."""
+    found = []
+    for box in descendants(page._page_box):
+        height = box.style["height"] if hasattr(box, "style") else "auto"
+        if height == "auto" or not hasattr(box, "content_box_y"):
+            continue
+        bottom = box.content_box_y() + box.height
+        lowest = max(
+            (child.position_y + child.margin_height() for child in descendants(box) if hasattr(child, "margin_height")),
+            default=bottom,
+        )
+        if lowest > bottom + TOLERANCE_PX:
+            found.append(f"{box_label(box)} is {(lowest - bottom) * MM_PER_PX:.0f} mm too short for its content")
+    return found
+
+
+def used_height_fraction(page) -> float:
+    """Return how much of a page's content area its boxes fill, from 0 to 1."""
+    page_box = page._page_box
+    top = page_box.content_box_y()
+    lowest = max(
+        (b.position_y + b.margin_height() for b in descendants(page_box) if hasattr(b, "margin_height")),
+        default=top,
+    )
+    return max(0.0, min(1.0, (lowest - top) / page_box.height))
+
+
+def check_fit(document, job: LeafletJob) -> None:
+    """Raise BudgetError if the leaflet needs more pages than its budget or a box clips content."""
+    pages = len(document.pages)
+    if pages > job.page_budget:
+        extra = pages - job.page_budget - 1 + used_height_fraction(document.pages[-1])
+        raise BudgetError(
+            f"leaflet '{job.slug}' ({job.lang}) needs {pages} pages but its budget is {job.page_budget}: "
+            f"about {extra:.1f} page(s) too long. Shorten the page content/{job.title} "
+            f"or raise 'pages' in content/leaflets.yml."
+        )
+    for number, page in enumerate(document.pages, start=1):
+        for problem in clipped_boxes(page):
+            raise BudgetError(f"leaflet '{job.slug}' ({job.lang}), page {number}: {problem}; it would be cut off in print.")
+
+
+def write_leaflet(job: LeafletJob) -> LeafletResult:
+    """Lay out one leaflet, check its budget, and write it atomically as PDF/UA-1."""
+    handler = CollectWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant=PDF_VARIANT)
+        check_fit(document, job)
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        partial = job.target.with_name(job.target.name + ".part")
+        try:
+            document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+            os.replace(partial, job.target)
+        finally:
+            partial.unlink(missing_ok=True)
+    finally:
+        logger.removeHandler(handler)
+    return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, handler.messages)

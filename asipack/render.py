@@ -1,0 +1,97 @@
+"""Render pages: a Jinja pre-pass puts facts and snippets in, then Markdown becomes HTML.
+
+The Markdown configuration is the one in mkdocs.yml, so the website and the leaflets turn the
+same text into the same blocks and cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+
+from .content import Pack, Page
+from .facts import format_fact
+
+FACT_CALL = re.compile(r"""fact\(\s*["']([^"']+)["']\s*\)""")
+SNIPPET_CALL = re.compile(r"""snippet\(\s*["']([^"']+)["']\s*\)""")
+
+
+@dataclass
+class RenderedPage:
+    """A page after the pre-pass: Markdown with facts in, and its HTML body."""
+
+    page: Page
+    markdown: str
+    html: str
+
+
+def content_environment() -> jinja2.Environment:
+    """Return the Jinja environment for content: strict, no autoescape, comments as {## ##}.
+
+    Jinja's own comment marker '{#' would clash with Markdown attribute lists such as {#id}.
+    """
+    return jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+
+
+def fact_calls(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """Return every fact key a text uses, with the line it is on."""
+    return [(m.group(1), first_line + text.count("\n", 0, m.start())) for m in FACT_CALL.finditer(text)]
+
+
+def snippet_calls(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """Return every snippet a text includes, with the line it is on."""
+    return [(m.group(1), first_line + text.count("\n", 0, m.start())) for m in SNIPPET_CALL.finditer(text)]
+
+
+def markdown_settings(root: Path) -> tuple[list[Any], dict[str, Any]]:
+    """Read the Markdown extensions and their settings from mkdocs.yml."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"))
+    return list(config["markdown_extensions"]), dict(config["mdx_configs"])
+
+
+class PageRenderer:
+    """Render pages of one pack, per language, with one Markdown configuration."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.environment = content_environment()
+        self.extensions, self.extension_configs = markdown_settings(pack.root)
+
+    def prepass(self, text: str, lang: str) -> str:
+        """Put facts and snippets into a Markdown text, formatted for the language."""
+        locale = self.pack.language(lang).locale
+
+        def fact(key: str) -> str:
+            return format_fact(self.pack.facts[key], locale)
+
+        def snippet(name: str) -> str:
+            return self.prepass(self.pack.snippets[name][lang].body, lang).strip("\n")
+
+        return self.environment.from_string(text).render(fact=fact, snippet=snippet, lang=lang)
+
+    def to_html(self, text: str) -> str:
+        """Convert Markdown to HTML with the site's extensions."""
+        converter = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
+        return converter.convert(text)
+
+    def render(self, page: Page) -> RenderedPage:
+        """Render one page in its language."""
+        text = self.prepass(page.body, page.lang)
+        return RenderedPage(page, text, self.to_html(text))
+
+    def render_all(self) -> dict[str, dict[str, RenderedPage]]:
+        """Render every page in every language."""
+        return {stem: {lang: self.render(page) for lang, page in by_lang.items()} for stem, by_lang in self.pack.pages.items()}

@@ -1,0 +1,39 @@
+"""Say where each page lives on the website, per language, as a path and as a full URL."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SiteUrls:
+    """The website's address scheme: the default language at /, the others at /<code>/."""
+
+    site_url: str
+    default_lang: str
+    use_directory_urls: bool = True
+
+    def language_root(self, lang: str) -> str:
+        """Return the folder of a language's site, relative to the site root ('' or 'en/')."""
+        return "" if lang == self.default_lang else f"{lang}/"
+
+    def page_path(self, stem: str) -> str:
+        """Return a page's path within its language's site, e.g. 'families/expressing-storing/'."""
+        if stem == "index" or stem.endswith("/index"):
+            folder = stem[: -len("index")]
+            return folder if self.use_directory_urls else folder + "index.html"
+        return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
+
+    def absolute(self, path: str, lang: str) -> str:
+        """Return the full URL of a page path in a language."""
+        return self.site_url.rstrip("/") + "/" + self.language_root(lang) + path
+
+    def download_path(self, slug: str, lang: str) -> str:
+        """Return a leaflet PDF's path from the site root."""
+        return f"downloads/{lang}/{slug}.pdf"
+
+    def resolve_relative(self, stem: str, link: str) -> str:
+        """Turn a Markdown link in a page ('../x/y', without .md) into the linked page's path."""
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(stem), link))
+        return self.page_path(target)
