@@ -48,7 +48,7 @@ def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls:
             jobs.append(LeafletJob(
                 slug=leaflet.slug,
                 lang=language.code,
-                html=leaflet_html(pack, leaflet, page, urls),
+                html=leaflet_html(pack, leaflet, rendered, language.code, urls),
                 base_url=page.page.path.as_uri(),
                 target=downloads_dir / language.code / f"{leaflet.slug}.pdf",
                 page_budget=leaflet.pages,

@@ -126,6 +126,29 @@ def check_leaflets(pack: Pack, problems: Problems) -> None:
             problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' needs a page budget of at least 1")
 
 
+def check_catalogs(pack: Pack, problems: Problems) -> None:
+    """Every template string is translated, and not fuzzy, in every language's catalog."""
+    from babel.messages.pofile import read_po
+
+    from .i18n import catalog_path
+
+    for language in pack.languages:
+        path = catalog_path(pack.root, language.code)
+        if not path.is_file():
+            problems.error(path, None, f"no catalog for {language.name}: run pybabel init -i translations/messages.pot -d translations -l {language.code}")
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language.code)
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy:
+                problems.error(path, message.lineno, f"translation of '{message.id}' is marked fuzzy: check it, then remove the fuzzy flag")
+            elif not all(strings):
+                problems.error(path, message.lineno, f"'{message.id if isinstance(message.id, str) else message.id[0]}' has no {language.name} translation")
+
+
 def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     """Run every check on a loaded pack and return all problems found, loading problems first."""
     today = today or datetime.date.today()
@@ -136,4 +159,5 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     check_facts(pack, problems)
     check_images(pack, problems)
     check_leaflets(pack, problems)
+    check_catalogs(pack, problems)
     return problems

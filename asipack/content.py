@@ -118,7 +118,11 @@ def read_yaml(path: Path, problems: Problems) -> tuple[Any, dict[str, int]]:
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
-            lines[str(key_node.value)] = key_node.start_mark.line + 1
+            key = str(key_node.value)
+            if key in lines:
+                problems.error(path, key_node.start_mark.line + 1,
+                               f"'{key}' is defined twice (first on line {lines[key]}); keep one")
+            lines.setdefault(key, key_node.start_mark.line + 1)
     return data, lines
 
 

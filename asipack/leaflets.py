@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from babel.dates import format_date
 
 from . import EDITION
@@ -54,32 +55,66 @@ def absolute_links(html: str, stem: str, urls: SiteUrls, lang: str) -> str:
     return MARKDOWN_LINK.sub(replace, html)
 
 
-def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: RenderedPage, urls: SiteUrls) -> str:
-    """Return the complete HTML of one leaflet in the language of its rendered page."""
+def split_cards(html: str) -> list[str]:
+    """Split a page's HTML into cards, one per level-2 heading (text before the first is dropped)."""
+    parts = re.split(r"(?=<h2[\s>])", html)
+    return [part for part in parts if part.startswith("<h2")]
+
+
+def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
+    """Return what a template needs to show one page in its language."""
     page = rendered.page
-    lang = page.lang
+    locale = pack.language(page.lang).locale
+    twin_url = urls.absolute(urls.page_path(page.stem), page.lang)
+    body = absolute_links(rendered.html, page.stem, urls, page.lang)
+    return {
+        "lang": page.lang,
+        "stem": page.stem,
+        "title": page.title,
+        "summary": page.meta.get("summary", ""),
+        "body_html": Markup(body),
+        "cards": [Markup(card) for card in split_cards(body)],
+        "twin_url": twin_url,
+        "qr_uri": qr_data_uri(twin_url),
+        "checked_on": as_date(page.meta.get("last_checked")),
+        "review_on": as_date(page.meta.get("next_review")),
+        "last_checked": format_date(as_date(page.meta.get("last_checked")), "long", locale=locale),
+        "next_review": format_date(as_date(page.meta.get("next_review")), "long", locale=locale),
+        "source_keys": list(page.meta.get("sources") or []),
+    }
+
+
+def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, RenderedPage]], lang: str,
+                 urls: SiteUrls) -> str:
+    """Return the complete HTML of one leaflet in one language.
+
+    A leaflet shows its page; a bilingual leaflet also shows the page in the other languages;
+    a booklet (option 'contents') shows several pages in turn.
+    """
     locale = pack.language(lang).locale
-    environment = template_environment(pack.root, lang)
-    template = environment.get_template(f"{leaflet.format}.html.j2")
-    twin_url = urls.absolute(urls.page_path(page.stem), lang)
+    template = template_environment(pack.root, lang).get_template(f"{leaflet.format}.html.j2")
+    main = page_view(pack, rendered[leaflet.page][lang], urls)
+    others = [page_view(pack, rendered[leaflet.page][other.code], urls) for other in pack.languages if other.code != lang]
+    parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.options.get("contents", [])]
+    shown = [main] + parts
+    source_keys = list(dict.fromkeys(key for view in shown for key in view["source_keys"]))
     organisation = dict(pack.organisation)
     if organisation["logo_path"]:
         organisation["logo_uri"] = Path(organisation["logo_path"]).as_uri()
-    sources = [pack.sources[key] for key in page.meta.get("sources") or [] if key in pack.sources]
+    format_css = pack.root / "templates" / "leaflets" / f"{leaflet.format}.css"
     return template.render(
-        lang=lang,
+        **main,
+        page=main,
+        translations=others,
+        parts=parts,
+        last_checked_all=format_date(min(v["checked_on"] for v in shown), "long", locale=locale),
+        next_review_all=format_date(min(v["review_on"] for v in shown), "long", locale=locale),
+        sources=[pack.sources[key] for key in source_keys if key in pack.sources],
         format=leaflet.format,
         audience=leaflet.audience,
-        title=page.title,
-        summary=page.meta.get("summary", ""),
-        body_html=jinja2.utils.markupsafe.Markup(absolute_links(rendered.html, page.stem, urls, lang)),
         org=organisation,
         show_referrals=bool(leaflet.options.get("referrals")),
-        twin_url=twin_url,
-        qr_uri=qr_data_uri(twin_url),
-        last_checked=format_date(as_date(page.meta.get("last_checked")), "long", locale=locale),
-        next_review=format_date(as_date(page.meta.get("next_review")), "long", locale=locale),
-        sources=sources,
         edition=EDITION,
         css_uri=(pack.root / "templates" / "leaflets" / "print.css").as_uri(),
+        format_css_uri=format_css.as_uri() if format_css.is_file() else None,
     )

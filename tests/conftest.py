@@ -1,0 +1,119 @@
+"""Shared fixtures: the real pack built once, and small temporary packs for seeded faults."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from asipack.build import build
+
+PROJECT = Path(__file__).resolve().parent.parent
+TODAY = datetime.date(2026, 11, 28)  # fixed, so review dates do not expire under the tests
+LANGUAGES = ("id", "en")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Build the real content once for the whole session; return the build report."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    return build(PROJECT, site_dir=site, today=TODAY, echo=lambda line: None)
+
+
+@pytest.fixture(scope="session")
+def site(built) -> Path:
+    """The real website, built from the real content."""
+    return built.site_dir
+
+
+MINIMAL_PAGE = {
+    "id": """\
+        ---
+        title: Halaman uji
+        audience: families
+        summary: Ringkasan uji.
+        last_checked: 2026-11-01
+        next_review: 2027-11-01
+        sources: [cdc-storage]
+        leaflet: test-leaflet
+        ---
+        # Halaman uji
+
+        ASI di kulkas tahan {{ fact("storage.fridge") }}.
+        """,
+    "en": """\
+        ---
+        title: Test page
+        audience: families
+        summary: A test summary.
+        last_checked: 2026-11-01
+        next_review: 2027-11-01
+        sources: [cdc-storage]
+        leaflet: test-leaflet
+        ---
+        # Test page
+
+        Milk keeps in the fridge for {{ fact("storage.fridge") }}.
+        """,
+}
+
+MINIMAL_FILES = {
+    "content/languages.yml": """\
+        - {code: id, name: Bahasa Indonesia, locale: id}
+        - {code: en, name: English, locale: en_GB}
+        """,
+    "content/sources.yml": """\
+        cdc-storage:
+          title: Breast milk storage
+          publisher: CDC
+          year: 2024
+          url: https://www.cdc.gov/
+        """,
+    "content/facts.yml": """\
+        storage.fridge:
+          value: 4
+          unit: day
+          source: cdc-storage
+        """,
+    "content/leaflets.yml": """\
+        test-leaflet:
+          page: families/test
+          audience: families
+          format: a4
+          pages: 2
+        """,
+    "content/organisation.yml": """\
+        name: Puskesmas Uji
+        phone: "(021) 555 0100"
+        """,
+    "content/families/test.id.md": MINIMAL_PAGE["id"],
+    "content/families/test.en.md": MINIMAL_PAGE["en"],
+    "content/index.id.md": MINIMAL_PAGE["id"].replace("leaflet: test-leaflet\n", "").replace("families", "everyone"),
+    "content/index.en.md": MINIMAL_PAGE["en"].replace("leaflet: test-leaflet\n", "").replace("families", "everyone"),
+}
+
+
+@pytest.fixture
+def tmp_pack(tmp_path):
+    """Return a function that writes a small content tree (files override the minimal pack)."""
+
+    def make(files: dict[str, str | None] | None = None) -> Path:
+        root = tmp_path / "pack"
+        root.mkdir()
+        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(PROJECT / "templates", root / "templates")
+        shutil.copytree(PROJECT / "translations", root / "translations")
+        (root / "content" / "images").mkdir(parents=True)
+        merged = {**MINIMAL_FILES, **(files or {})}
+        for name, text in merged.items():
+            if text is None:
+                continue
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return make

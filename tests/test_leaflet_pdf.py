@@ -1,0 +1,100 @@
+"""The leaflet is a real, accessible PDF: two pages, tagged, titled, in its language, fonts embedded."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from urllib.parse import urlparse
+
+import pytest
+from pypdf import PdfReader
+
+from asipack.build import build
+from asipack.errors import BudgetError
+
+from .conftest import LANGUAGES, TODAY
+
+TITLES = {"id": "Memerah dan menyimpan ASI", "en": "Expressing and storing breast milk"}
+
+
+def leaflet(site, lang, slug="expressing-storing") -> PdfReader:
+    return PdfReader(site / "downloads" / lang / f"{slug}.pdf")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_leaflet_is_two_tagged_pages_in_its_language_with_its_title(site, lang):
+    pdf = leaflet(site, lang)
+    root = pdf.trailer["/Root"]
+    assert len(pdf.pages) == 2
+    assert root["/Lang"] == lang
+    assert root["/MarkInfo"]["/Marked"] is True
+    assert "/StructTreeRoot" in root
+    assert pdf.metadata.title == TITLES[lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_font_in_the_leaflet_is_embedded(site, lang):
+    pdf = leaflet(site, lang)
+    fonts = {}
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[font["/BaseFont"]] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    assert all("AtkinsonHyperlegible" in name for name in fonts)
+
+
+def link_targets(pdf: PdfReader) -> list[str]:
+    return [a.get_object()["/A"]["/URI"] for page in pdf.pages for a in page.get("/Annots", []) if "/URI" in a.get_object().get("/A", {})]
+
+
+@pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="needs zbar-tools and poppler-utils")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_qr_code_opens_the_same_page_on_the_website_in_the_same_language(site, lang, tmp_path):
+    pdf_path = site / "downloads" / lang / "expressing-storing.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "2", "-l", "2", str(pdf_path), str(tmp_path / "p")], check=True)
+    image = next(tmp_path.glob("p*.png"))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True).stdout.split()
+    assert len(decoded) == 1
+    url = decoded[0]
+    path = urlparse(url).path
+    expected = "/families/expressing-storing/" if lang == "id" else "/en/families/expressing-storing/"
+    assert path == expected
+    assert (site / path.lstrip("/") / "index.html").is_file()
+    assert url in link_targets(leaflet(site, lang)), "the QR code is also a link a phone reader can tap"
+
+
+def test_the_build_logged_no_weasyprint_or_mkdocs_warning(built):
+    assert [str(w) for w in built.warnings] == []
+
+
+LONG_PAGE = """\
+    ---
+    title: Test page
+    audience: families
+    summary: A test summary.
+    last_checked: 2026-11-01
+    next_review: 2027-11-01
+    sources: [cdc-storage]
+    ---
+    # Test page
+
+    {}
+    """
+
+
+def test_a_leaflet_that_does_not_fit_its_budget_fails_and_says_how_much_is_over(tmp_pack, tmp_path):
+    paragraph = "Milk keeps in the fridge for {{ fact('storage.fridge') }}. " * 40
+    root = tmp_pack({"content/families/test.en.md": LONG_PAGE.format("\n\n".join([paragraph] * 14))})
+    site = tmp_path / "site"
+    with pytest.raises(BudgetError, match=r"leaflet 'test-leaflet' \(en\) needs \d pages but its budget is 2: about \d\.\d page\(s\) too long"):
+        build(root, site_dir=site, today=TODAY, echo=lambda line: None)
+    assert not site.exists(), "a failed build leaves no half-written output"
+
+
+def test_a_fixed_height_box_that_clips_its_content_fails(tmp_pack, tmp_path):
+    clipped = '<div style="height: 10mm; overflow: hidden" markdown>\n' + ("Some text that will not fit. " * 60) + "\n</div>"
+    root = tmp_pack({"content/families/test.en.md": LONG_PAGE.format(clipped)})
+    with pytest.raises(BudgetError, match=r"page 1: <div> is \d+ mm too short for its content"):
+        build(root, site_dir=tmp_path / "site", today=TODAY, echo=lambda line: None)
