@@ -73,7 +73,7 @@ def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
         "title": page.title,
         "summary": page.meta.get("summary", ""),
         "body_html": Markup(body),
-        "cards": [Markup(card) for card in split_cards(body)],
+        "cards": [Markup(re.sub(r'\s id="[^"]*"', "", card)) for card in split_cards(body)],
         "twin_url": twin_url,
         "qr_uri": qr_data_uri(twin_url),
         "checked_on": as_date(page.meta.get("last_checked")),
