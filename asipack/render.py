@@ -58,7 +58,7 @@ def markdown_settings(root: Path) -> tuple[list[Any], dict[str, Any]]:
     """Read the Markdown extensions and their settings from mkdocs.yml."""
     from mkdocs.config import load_config
 
-    config = load_config(str(root / "mkdocs.yml"))
+    config = load_config(str(root / "mkdocs.yml"), hooks=[])
     return list(config["markdown_extensions"]), dict(config["mdx_configs"])
 
 

@@ -30,7 +30,7 @@ def site(built) -> Path:
 
 
 MINIMAL_PAGE = {
-    "id": """\
+    "id": textwrap.dedent("""\
         ---
         title: Halaman uji
         audience: families
@@ -43,8 +43,8 @@ MINIMAL_PAGE = {
         # Halaman uji
 
         ASI di kulkas tahan {{ fact("storage.fridge") }}.
-        """,
-    "en": """\
+        """),
+    "en": textwrap.dedent("""\
         ---
         title: Test page
         audience: families
@@ -57,7 +57,7 @@ MINIMAL_PAGE = {
         # Test page
 
         Milk keeps in the fridge for {{ fact("storage.fridge") }}.
-        """,
+        """),
 }
 
 MINIMAL_FILES = {
