@@ -160,4 +160,251 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     check_images(pack, problems)
     check_leaflets(pack, problems)
     check_catalogs(pack, problems)
+    check_catalog_template(pack, problems)
+    check_parity(pack, problems)
+    check_links(pack, problems)
+    check_svgs(pack, problems)
+    style = load_style(pack, problems)
+    check_plain_language(pack, problems, style)
+    check_who_code(pack, problems, style)
     return problems
+
+
+# --- Parity, plain language, WHO Code, pictures, links, catalogs (quality gates) -------------
+
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
+HELP_LEVEL = re.compile(r"^!!!\s+(help-routine|help-today|help-now)\b", re.MULTILINE)
+PICTURE_FILE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+PAGE_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+?\.md)(#[^)\s]*)?\)")
+EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}")
+SVG_ALLOWED_FILTERS = {"feOffset", "feBlend"}
+
+
+def parity_signature(page: Page) -> dict[str, list]:
+    """Return what must be the same in every language of a page."""
+    body = page.body
+    return {
+        "facts": sorted({key for key, _ in fact_calls(body)}),
+        "snippets": sorted({name for name, _ in snippet_calls(body)}),
+        "pictures": sorted(Path(src).name for src in PICTURE_FILE.findall(body)),
+        "help levels": HELP_LEVEL.findall(body),
+        "headings": [len(m.group(1)) for m in HEADING.finditer(strip_code(body))],
+        "links": sorted(link for link, _ in PAGE_LINK.findall(body)),
+    }
+
+
+def check_parity(pack: Pack, problems: Problems) -> None:
+    """Every language of a page uses the same facts, pictures, help levels, links and headings."""
+    default = pack.default_language.code
+    for by_lang in list(pack.pages.values()) + list(pack.snippets.values()):
+        if default not in by_lang:
+            continue
+        reference = parity_signature(by_lang[default])
+        for lang, page in by_lang.items():
+            if lang == default:
+                continue
+            signature = parity_signature(page)
+            for what, expected in reference.items():
+                if signature[what] != expected:
+                    if what == "headings":
+                        detail = f"{len(signature[what])} headings here, {len(expected)} in {by_lang[default].path.name}"
+                    else:
+                        detail = f"here {signature[what]}, in {by_lang[default].path.name} {expected}"
+                    problems.error(page.path, None, f"the {what} differ from the {pack.language(default).name} version: {detail}")
+
+
+def strip_code(text: str) -> str:
+    """Remove fenced code blocks, which hold no prose."""
+    return re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+
+
+def prose_lines(page: Page) -> list[tuple[int, str]]:
+    """Return the prose of a page as (line, text) pieces: headings, paragraphs, list items, table cells."""
+    pieces = []
+    body = strip_code(page.body)
+    body = re.sub(r"\{\{.*?\}\}", "7", body)  # a fact reads as one word
+    body = re.sub(r"\{%.*?%\}", "", body)
+    paragraph: list[str] = []
+    start = 0
+    for number, raw in enumerate(body.split("\n"), start=page.body_line):
+        line = raw.strip()
+        line = re.sub(r"<[^>]+>", " ", line)
+        line = re.sub(r"!\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?", "", line)  # alt text is not a sentence of the page
+        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"\{[:#.][^}]*\}|\{ [.#][^}]*\}", "", line)
+        starts_block = not line or re.match(r"^(#+|[-*+]|\d+\.|\||!!!|:)\s*", line)
+        if starts_block and paragraph:
+            pieces.append((start, " ".join(paragraph)))
+            paragraph = []
+        if not line:
+            continue
+        if line.startswith("|"):
+            if not re.fullmatch(r"[|:\-\s]+", line):
+                pieces += [(number, cell.strip()) for cell in line.strip("|").split("|")]
+            continue
+        if line.startswith("!!!"):
+            title = re.search(r'"([^"]*)"', line)
+            if title:
+                pieces.append((number, title.group(1)))
+            continue
+        text = re.sub(r"^(#+|[-*+]|\d+\.|:)\s*", "", line)
+        if not paragraph:
+            start = number
+        paragraph.append(text)
+    if paragraph:
+        pieces.append((start, " ".join(paragraph)))
+    return pieces
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences at . ! ? followed by a space and a capital or digit."""
+    text = re.sub(r"\b(e\.g|i\.e|dr|Dr|No|no|Jl|dll|dsb|mis|St|vs)\.", r"\1", text)
+    return [s for s in re.split(r"(?<=[.!?:;])[*_)\"']*\s+(?=[\"'(*_]*[A-Z0-9])", text) if s.strip()]
+
+
+def load_style(pack: Pack, problems: Problems) -> dict:
+    """Read content/style.yml (plain-language limits, words to avoid, brand names)."""
+    from .content import read_yaml
+
+    path = pack.content_dir / "style.yml"
+    if not path.is_file():
+        return {}
+    data, _ = read_yaml(path, problems)
+    return data or {}
+
+
+def check_plain_language(pack: Pack, problems: Problems, style: dict) -> None:
+    """Sentences stay short and avoid the words the style guide names, in every language."""
+    limits = style.get("sentence_words", {"warning": 20, "error": 25})
+    avoid = style.get("avoid", {})
+    for page in all_texts(pack):
+        words_to_avoid = avoid.get(page.lang, {}) or {}
+        for line, text in prose_lines(page):
+            for sentence in sentences(text):
+                count = len(re.findall(r"[\w\u00C0-\u024F'’–-]+", sentence))
+                if count > limits["error"]:
+                    problems.error(page.path, line, f"a sentence of {count} words (limit {limits['error']}): split it: \"{shorten(sentence)}\"")
+                elif count > limits["warning"]:
+                    problems.warning(page.path, line, f"a sentence of {count} words (aim for {limits['warning']} or fewer): \"{shorten(sentence)}\"")
+            for word, instead in words_to_avoid.items():
+                if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text, flags=re.IGNORECASE):
+                    problems.warning(page.path, line, f"avoid \"{word}\": {instead}")
+
+
+def shorten(sentence: str, limit: int = 60) -> str:
+    """Return the start of a sentence, for a message."""
+    return sentence if len(sentence) <= limit else sentence[:limit].rstrip() + "…"
+
+
+def brand_pattern(brands: list[str]) -> re.Pattern | None:
+    """Match any listed brand as a whole word: all-capital names exactly, others in any case."""
+    if not brands:
+        return None
+    exact = [re.escape(b) for b in brands if b.isupper()]
+    folded = [re.escape(b) for b in brands if not b.isupper()]
+    parts = []
+    if exact:
+        parts.append(rf"(?<![\w])(?:{'|'.join(exact)})(?![\w])")
+    if folded:
+        parts.append(rf"(?i:(?<![\w])(?:{'|'.join(folded)})(?![\w]))")
+    return re.compile("|".join(parts))
+
+
+def check_who_code(pack: Pack, problems: Problems, style: dict) -> None:
+    """No formula, bottle or teat brand appears in any page, snippet, source or fact note."""
+    pattern = brand_pattern(style.get("brands") or [])
+    if pattern is None:
+        return
+    message = "names the brand '{}': the WHO Code allows no formula, bottle or teat brand; remove it"
+    for page in all_texts(pack):
+        for match in pattern.finditer(page.body):
+            problems.error(page.path, line_of(page, match.start()), message.format(match.group(0)))
+        for key, value in page.meta.items():
+            for match in pattern.finditer(str(value)):
+                problems.error(page.path, page.meta_lines.get(key), message.format(match.group(0)))
+    for name in ("sources.yml", "facts.yml", "organisation.yml", "leaflets.yml"):
+        path = pack.content_dir / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            for match in pattern.finditer(text):
+                problems.error(path, text.count("\n", 0, match.start()) + 1, message.format(match.group(0)))
+
+
+def check_svgs(pack: Pack, problems: Problems) -> None:
+    """Pictures use no SVG feature that WeasyPrint drops, nor anything loaded from elsewhere."""
+    images = pack.content_dir / "images"
+    for path in sorted(images.glob("*.svg")) if images.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"<(fe\w+|foreignObject)\b", text):
+            element = match.group(1)
+            if element not in SVG_ALLOWED_FILTERS:
+                problems.error(path, text.count("\n", 0, match.start()) + 1,
+                               f"<{element}> is dropped by WeasyPrint in the leaflets: draw it with plain shapes")
+        for match in re.finditer(r"""(?:href|src)\s*=\s*["'](https?:)?//""", text):
+            problems.error(path, text.count("\n", 0, match.start()) + 1, "the picture loads something from another host")
+
+
+def anchors_of(page: Page) -> set[str]:
+    """Return the anchors a page's headings get (as the toc extension makes them), plus explicit ids."""
+    from markdown.extensions.toc import slugify
+
+    anchors = set()
+    for match in HEADING.finditer(strip_code(page.body)):
+        title = re.sub(r"\{\{.*?\}\}|[*_`]", "", match.group(2))
+        anchors.add(slugify(title, "-"))
+    anchors.update(EXPLICIT_ID.findall(page.body))
+    return anchors
+
+
+def check_links(pack: Pack, problems: Problems) -> None:
+    """Links between pages point at pages and anchors that exist, in the same language."""
+    import posixpath
+
+    for by_lang in pack.pages.values():
+        for page in by_lang.values():
+            folder = posixpath.dirname(page.stem)
+            for match in PAGE_LINK.finditer(page.body):
+                link, anchor = match.group(1), (match.group(2) or "")[1:]
+                stem = posixpath.normpath(posixpath.join(folder, link[: -len(".md")]))
+                line = line_of(page, match.start())
+                target = pack.pages.get(stem, {}).get(page.lang)
+                if target is None:
+                    problems.error(page.path, line, f"link to '{link}' finds no page content/{stem}.{page.lang}.md")
+                elif anchor and anchor not in anchors_of(target):
+                    problems.error(page.path, line, f"link to '{link}#{anchor}': that page has no heading with this anchor")
+
+
+def check_catalog_template(pack: Pack, problems: Problems) -> None:
+    """translations/messages.pot holds exactly the strings the templates and code use."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+
+    pot = pack.root / "translations" / "messages.pot"
+    config = pack.root / "babel.cfg"
+    if not pot.is_file() or not config.is_file():
+        problems.error(pot, None, "translations/messages.pot or babel.cfg is missing")
+        return
+    with config.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
+    used = set()
+    for _, _, message, _, _ in extract_from_dir(str(pack.root), method_map, options_map, keywords=keywords):
+        used.add(message if isinstance(message, str) else message[0])
+    with pot.open("rb") as handle:
+        listed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    update = "run the pybabel extract and update commands in the README"
+    for text in sorted(used - listed):
+        problems.error(pot, None, f"'{text}' is used in a template but missing from messages.pot: {update}")
+    for text in sorted(listed - used):
+        problems.error(pot, None, f"'{text}' is in messages.pot but no template uses it: {update}")
+    for language in pack.languages:
+        from .i18n import catalog_path
+
+        path = catalog_path(pack.root, language.code)
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle, locale=language.code) if m.id}
+        for text in sorted(listed - translated):
+            problems.error(path, None, f"'{text}' is missing from the {language.name} catalog: {update}")

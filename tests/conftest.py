@@ -89,6 +89,7 @@ MINIMAL_FILES = {
         name: Puskesmas Uji
         phone: "(021) 555 0100"
         """,
+    "content/style.yml": (PROJECT / "content" / "style.yml").read_text(encoding="utf-8"),
     "content/families/test.id.md": MINIMAL_PAGE["id"],
     "content/families/test.en.md": MINIMAL_PAGE["en"],
     "content/index.id.md": MINIMAL_PAGE["id"].replace("leaflet: test-leaflet\n", "").replace("families", "everyone"),
@@ -106,6 +107,8 @@ def tmp_pack(tmp_path):
         shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
         shutil.copytree(PROJECT / "templates", root / "templates")
         shutil.copytree(PROJECT / "translations", root / "translations")
+        shutil.copy(PROJECT / "babel.cfg", root / "babel.cfg")
+        (root / "asipack").symlink_to(PROJECT / "asipack")
         (root / "content" / "images").mkdir(parents=True)
         merged = {**MINIMAL_FILES, **(files or {})}
         for name, text in merged.items():
