@@ -12,14 +12,17 @@ from typing import Any, Callable
 
 import yaml
 
+from .cache import LeafletCache, StampFile, environment_digest, inputs_stamp
 from .checks import check_pack
 from .content import Pack, load_pack
 from .errors import ContentError, Problem
+from .impose import impose_booklet
 from .leaflets import LeafletJob, leaflet_html
 from .output import atomic_directory
 from .render import PageRenderer, RenderedPage
 from .site import write_site
 from .urls import SiteUrls
+from .workers import render_leaflets
 
 
 @dataclass
@@ -30,6 +33,8 @@ class BuildReport:
     leaflets: list[Any] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    reused: int = 0  # leaflets taken from the cache
+    unchanged: bool = False  # nothing changed since the last build: nothing was written
 
 
 def site_urls(pack: Pack) -> SiteUrls:
@@ -53,6 +58,7 @@ def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls:
                 target=downloads_dir / language.code / f"{leaflet.slug}.pdf",
                 page_budget=leaflet.pages,
                 title=f"{leaflet.page}.{language.code}.md",
+                imposed_target=downloads_dir / language.code / f"{leaflet.slug}-a4-print.pdf" if leaflet.format == "a5-booklet" else None,
             ))
     return jobs
 
@@ -74,6 +80,28 @@ def download_details(results, urls: SiteUrls, pack: Pack) -> dict[tuple[str, str
     return details
 
 
+def render_with_cache(jobs: list[LeafletJob], cache: LeafletCache, progress: Callable[[str], None]) -> tuple[list, int]:
+    """Reuse every cached leaflet, render the rest in parallel; return results and how many were reused."""
+    from .pdf import LeafletResult
+
+    results: list = [None] * len(jobs)
+    keys = [cache.key(job.html, job.page_budget) for job in jobs]
+    to_render = []
+    for index, (job, key) in enumerate(zip(jobs, keys)):
+        record = cache.fetch(key, job.target)
+        if record is None:
+            to_render.append(index)
+        else:
+            results[index] = LeafletResult(job.slug, job.lang, job.target, record["pages"], job.target.stat().st_size, record["warnings"])
+            if job.imposed_target is not None:
+                impose_booklet(job.target, job.imposed_target)
+    rendered = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
+    for index, result in zip(to_render, rendered):
+        results[index] = result
+        cache.store(keys[index], result.target, {"pages": result.pages, "warnings": result.warnings})
+    return results, len(jobs) - len(to_render)
+
+
 def build(
     root: Path,
     *,
@@ -82,26 +110,35 @@ def build(
     strict: bool = False,
     today: datetime.date | None = None,
     echo: Callable[[str], None] = print,
+    progress: Callable[[str], None] = lambda label: None,
 ) -> BuildReport:
-    """Build the website and every leaflet in every language into site_dir, atomically."""
-    from .pdf import write_leaflet
+    """Build the website and every leaflet in every language into site_dir, atomically.
 
+    Steps: stamp the inputs (nothing changed: done), load, check everything, render pages,
+    write the leaflets (cached ones reused, the rest in parallel), write the website, swap.
+    """
     started = time.perf_counter()
     site_dir = site_dir or root / "site"
+    today = today or datetime.date.today()
+    stamp_file = StampFile(root, site_dir)
+    stamp = inputs_stamp(root, organisation_file, f"strict={strict} today={today.isoformat()}")
+    if stamp_file.matches(stamp):
+        echo("nothing changed since the last build")
+        return BuildReport(site_dir=site_dir, unchanged=True, seconds=time.perf_counter() - started)
     pack = load_pack(root, organisation_file=organisation_file)
     problems = check_pack(pack, today=today)
     problems.raise_if_failing(strict=strict)
     report = BuildReport(site_dir=site_dir, warnings=list(problems.warnings))
     rendered = PageRenderer(pack).render_all()
     urls = site_urls(pack)
+    cache = LeafletCache(root, environment_digest(root, organisation_file))
     with tempfile.TemporaryDirectory(prefix="asipack-") as scratch, atomic_directory(site_dir) as out:
         staging = Path(scratch)
         downloads = staging / "downloads"
         jobs = leaflet_jobs(pack, rendered, urls, downloads)
-        for job in jobs:
-            echo(f"leaflet {job.lang}/{job.slug}.pdf")
-            result = write_leaflet(job)
-            report.leaflets.append(result)
+        echo(f"{len(jobs)} leaflets")
+        report.leaflets, report.reused = render_with_cache(jobs, cache, progress)
+        for job, result in zip(jobs, report.leaflets):
             for message in result.warnings:
                 report.warnings.append(Problem(job.title, None, f"WeasyPrint: {message}", "warning"))
         echo("website")
@@ -110,6 +147,7 @@ def build(
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)
         shutil.copytree(downloads, out / "downloads")
+    stamp_file.save(stamp)
     report.seconds = time.perf_counter() - started
     return report
 

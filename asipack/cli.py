@@ -38,14 +38,33 @@ def main(ctx: click.Context, strict: bool, organisation_file: Path | None, site_
 
     try:
         report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, strict=strict,
-                       echo=lambda line: click.echo(f"  {line}"))
+                       echo=lambda line: click.echo(f"  {line}"), progress=progress_printer())
     except AsipackError as error:
         fail(error)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
+    if report.unchanged:
+        click.echo(f"{report.site_dir} is up to date ({report.seconds:.2f} s).")
+        return
     total = sum(r.size for r in report.leaflets)
-    click.echo(f"Built {report.site_dir} with {len(report.leaflets)} PDFs ({total / 1024:.0f} KB) "
-               f"in {report.seconds:.1f} s; {len(report.warnings)} warning(s).")
+    click.echo(f"Built {report.site_dir} with {len(report.leaflets)} PDFs ({total / 1024:.0f} KB; "
+               f"{report.reused} reused from the cache) in {report.seconds:.1f} s; {len(report.warnings)} warning(s).")
+
+
+def progress_printer():
+    """Return a callback that reports each finished leaflet: a counter line in a terminal, plain lines in CI."""
+    done = 0
+    terminal = sys.stdout.isatty()
+
+    def show(label: str) -> None:
+        nonlocal done
+        done += 1
+        if terminal:
+            click.echo(f"\r  rendered {done} leaflet(s), last {label}\033[K", nl=False)
+        else:
+            click.echo(f"  rendered {label}")
+
+    return show
 
 
 @main.command()

@@ -31,6 +31,7 @@ class LeafletJob:
     target: Path
     page_budget: int
     title: str
+    imposed_target: Path | None = None  # an A5 booklet is also imposed on A4 for duplex printing
 
 
 def template_environment(root: Path, lang: str) -> jinja2.Environment:
@@ -42,7 +43,13 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.install_gettext_translations(load_translations(root, lang), newstyle=True)
+    environment.filters["without_ids"] = without_ids
     return environment
+
+
+def without_ids(html: str) -> Markup:
+    """Drop id attributes, for HTML shown more than once in one document (cards, booklets)."""
+    return Markup(re.sub(r'\s id="[^"]*"', "", str(html)))
 
 
 def absolute_links(html: str, stem: str, urls: SiteUrls, lang: str) -> str:
@@ -73,7 +80,7 @@ def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
         "title": page.title,
         "summary": page.meta.get("summary", ""),
         "body_html": Markup(body),
-        "cards": [Markup(re.sub(r'\s id="[^"]*"', "", card)) for card in split_cards(body)],
+        "cards": [without_ids(card) for card in split_cards(body)],
         "twin_url": twin_url,
         "qr_uri": qr_data_uri(twin_url),
         "checked_on": as_date(page.meta.get("last_checked")),

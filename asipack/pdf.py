@@ -120,6 +120,10 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
             os.replace(partial, job.target)
         finally:
             partial.unlink(missing_ok=True)
+        if job.imposed_target is not None:
+            from .impose import impose_booklet
+
+            impose_booklet(job.target, job.imposed_target)
     finally:
         logger.removeHandler(handler)
     return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, handler.messages)

@@ -1,0 +1,69 @@
+"""Render leaflets in a pool of worker processes (WeasyPrint is not thread-safe).
+
+Every budget problem is collected and reported together; a worker that dies fails the build
+with the leaflet it was rendering, and the pool never waits on a dead worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+from .errors import BudgetError, RenderError
+from .leaflets import LeafletJob
+
+
+def render_one(job: LeafletJob):
+    """Write one leaflet; WeasyPrint is imported in the worker, never in the parent."""
+    from .pdf import write_leaflet
+
+    return write_leaflet(job)
+
+
+def worker_count(jobs: int) -> int:
+    """Return how many workers to start: one per CPU (or ASIPACK_WORKERS), never more than jobs."""
+    wanted = int(os.environ.get("ASIPACK_WORKERS") or os.cpu_count() or 1)
+    return max(1, min(wanted, jobs))
+
+
+def render_leaflets(jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None,
+                    processes: int | None = None) -> list:
+    """Render every job, in parallel when there is more than one; return results in job order."""
+    if not jobs:
+        return []
+    processes = processes or worker_count(len(jobs))
+    results: dict[int, object] = {}
+    over_budget: list[str] = []
+    if processes == 1:
+        for index, job in enumerate(jobs):
+            try:
+                results[index] = render_one(job)
+            except BudgetError as error:
+                over_budget.append(str(error))
+            on_done(job)
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            futures = {pool.submit(render_one, job): index for index, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                index = futures[future]
+                job = jobs[index]
+                try:
+                    results[index] = future.result()
+                except BudgetError as error:
+                    over_budget.append(str(error))
+                except BrokenProcessPool as error:
+                    for pending in futures:
+                        pending.cancel()
+                    raise RenderError(
+                        f"a worker process died while rendering leaflet '{job.slug}' ({job.lang}); "
+                        "the build stopped and site/ is unchanged. Run again; if it repeats, build with one "
+                        "worker (ASIPACK_WORKERS=1) to see the error."
+                    ) from error
+                on_done(job)
+    if over_budget:
+        raise BudgetError("\n".join(sorted(over_budget)))
+    return [results[index] for index in range(len(jobs))]

@@ -1,0 +1,51 @@
+"""The family booklet prints in the right order when imposed on A4 for duplex printing and folding."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from asipack.impose import impose_booklet, saddle_stitch_order
+
+
+def test_eight_pages_are_imposed_in_saddle_stitch_order():
+    # sheet 1 front: 8 | 1, back: 2 | 7; sheet 2 front: 6 | 3, back: 4 | 5 (pages counted from 0 below)
+    assert saddle_stitch_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+
+
+def test_a_booklet_is_padded_with_blank_pages_to_a_multiple_of_four():
+    assert saddle_stitch_order(6) == [(None, 0), (1, None), (5, 2), (3, 4)]
+
+
+def numbered_a5_pdf(path, pages: int) -> None:
+    """Write an A5 PDF whose pages say 'Page 1', 'Page 2', … (with WeasyPrint)."""
+    import weasyprint
+
+    html = "".join(f'<p style="break-after: page">Page {n}</p>' for n in range(1, pages + 1))
+    weasyprint.HTML(string=f"<html lang='en'><title>Booklet</title><style>@page {{ size: A5 }}</style>{html}</html>").write_pdf(path)
+
+
+def words_left_to_right(page) -> list[str]:
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((tm[4] + cm[4], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return [text for _, text in sorted(found)]
+
+
+@pytest.mark.parametrize("pages", [8, 7])
+def test_the_imposed_sheets_carry_the_pages_in_folding_order(tmp_path, pages):
+    source, target = tmp_path / "a5.pdf", tmp_path / "a4.pdf"
+    numbered_a5_pdf(source, pages)
+    sides = impose_booklet(source, target)
+    imposed = PdfReader(target)
+    assert sides == len(imposed.pages) == 4
+    width, height = float(imposed.pages[0].mediabox.width), float(imposed.pages[0].mediabox.height)
+    assert width > height, "A4 landscape"
+    expected = [["Page 8", "Page 1"], ["Page 2", "Page 7"], ["Page 6", "Page 3"], ["Page 4", "Page 5"]]
+    if pages == 7:
+        expected = [["Page 1"], ["Page 2", "Page 7"], ["Page 6", "Page 3"], ["Page 4", "Page 5"]]
+    assert [words_left_to_right(page) for page in imposed.pages] == expected
