@@ -1,0 +1,103 @@
+"""Measure the build against the raw tools, in one run, on a copy of the real content.
+
+Figures: (1) a full clean build; (2) the raw sequential cost of the same work: `mkdocs build`
+of every language plus WeasyPrint writing the same leaflet HTML one after another in one warm
+process; (3) a rebuild with nothing changed; (4) a rebuild after editing one page; and the peak
+memory of the build. Usage: python bench/bench.py   (last line: full/raw=… noop/full=… onepage/full=…)
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+COPIED = ["asipack", "content", "templates", "translations", "mkdocs.yml", "babel.cfg", "build.py"]
+EDITED_PAGE = "content/families/expressing-storing.en.md"
+
+
+def copy_project(target: Path) -> None:
+    """Copy what a build reads into a scratch folder (no cache, no site)."""
+    for name in COPIED:
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target / name)
+
+
+def timed_build(root: Path) -> tuple[float, int]:
+    """Run `python build.py` in root; return seconds and the peak memory (KiB) of that process."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "build.py", "--site-dir", str(root / "site")], cwd=root, check=True,
+                   stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+RAW = r'''
+import json, sys, tempfile, time, datetime
+from pathlib import Path
+root = Path(sys.argv[1])
+sys.path.insert(0, str(root))
+from asipack.build import leaflet_jobs, site_urls
+from asipack.content import load_pack
+from asipack.render import PageRenderer
+from asipack.site import language_config, stage_language
+from mkdocs.commands.build import build as mkdocs_build
+import weasyprint
+pack = load_pack(root)
+rendered = PageRenderer(pack).render_all()
+urls = site_urls(pack)
+scratch = Path(tempfile.mkdtemp())
+jobs = leaflet_jobs(pack, rendered, urls, scratch / "downloads")
+configs = []
+for language in pack.languages:
+    docs = stage_language(pack, rendered, language.code, scratch / "docs", {})
+    configs.append(language_config(pack, language.code, docs, scratch / "built" / language.code, urls))
+weasyprint.HTML(string=jobs[0].html, base_url=jobs[0].base_url).write_pdf(pdf_variant="pdf/ua-1")  # warm up
+started = time.perf_counter()
+for config in configs:
+    mkdocs_build(config)
+mkdocs_seconds = time.perf_counter() - started
+started = time.perf_counter()
+for job in jobs:
+    weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
+print(json.dumps({"mkdocs": mkdocs_seconds, "weasyprint": time.perf_counter() - started, "leaflets": len(jobs)}))
+'''
+
+
+def raw_tools(root: Path) -> dict:
+    """Time the raw tools on the same work in one warm process."""
+    output = subprocess.run([sys.executable, "-c", RAW, str(root)], cwd=root, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="asipack-bench-") as scratch:
+        root = Path(scratch)
+        copy_project(root)
+        full, peak = timed_build(root)
+        raw = raw_tools(root)
+        raw_total = raw["mkdocs"] + raw["weasyprint"]
+        noop, _ = timed_build(root)
+        page = root / EDITED_PAGE
+        head, _, body = page.read_text().partition("\n# ")
+        page.write_text(head + "\n# " + body.replace(" milk", " Milk", 1))  # one word of one page changes
+        onepage, _ = timed_build(root)
+    print(f"leaflets: {raw['leaflets']} PDFs")
+    print(f"full clean build:       {full:7.2f} s   (peak memory {peak / 1024:.0f} MiB)")
+    print(f"raw tools, sequential:  {raw_total:7.2f} s   (mkdocs build {raw['mkdocs']:.2f} s + WeasyPrint {raw['weasyprint']:.2f} s)")
+    print(f"no-op rebuild:          {noop:7.2f} s")
+    print(f"one-page edit rebuild:  {onepage:7.2f} s   ({EDITED_PAGE})")
+    print(f"full/raw={full / raw_total:.2f} noop/full={noop / full:.3f} onepage/full={onepage / full:.3f}")
+
+
+if __name__ == "__main__":
+    main()
