@@ -228,6 +228,13 @@ def prose_lines(page: Page) -> list[tuple[int, str]]:
     start = 0
     for number, raw in enumerate(body.split("\n"), start=page.body_line):
         line = raw.strip()
+        if line.startswith("<"):
+            # a line of raw HTML (a table, a figure): each piece of text between tags stands alone
+            if paragraph:
+                pieces.append((start, " ".join(paragraph)))
+                paragraph = []
+            pieces += [(number, chunk.strip()) for chunk in re.split(r"<[^>]+>", line) if chunk.strip()]
+            continue
         line = re.sub(r"<[^>]+>", " ", line)
         line = re.sub(r"!\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?", "", line)  # alt text is not a sentence of the page
         line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
