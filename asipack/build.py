@@ -20,7 +20,7 @@ from .impose import impose_booklet
 from .leaflets import LeafletJob, leaflet_html
 from .output import atomic_directory
 from .render import PageRenderer, RenderedPage
-from .site import write_site
+from .site import write_bundles, write_site
 from .urls import SiteUrls
 from .workers import render_leaflets
 
@@ -141,8 +141,10 @@ def build(
         for job, result in zip(jobs, report.leaflets):
             for message in result.warnings:
                 report.warnings.append(Problem(job.title, None, f"WeasyPrint: {message}", "warning"))
+        bundles = write_bundles(pack, downloads, urls)  # a zip of every leaflet per language, for printing a whole pack
         echo("website")
-        site_warnings = write_site(pack, rendered, out, staging / "docs", urls, download_details(report.leaflets, urls, pack))
+        site_warnings = write_site(pack, rendered, out, staging / "docs", urls, download_details(report.leaflets, urls, pack),
+                                   bundles)
         report.warnings += [Problem("mkdocs.yml", None, f"MkDocs: {m}", "warning") for m in site_warnings]
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)

@@ -83,3 +83,67 @@ def check(ctx: click.Context, strict: bool, organisation_file: Path | None) -> N
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"Content OK: {len(problems)} warning(s).")
+
+
+class Progress:
+    """Show progress through a register: a bar on a terminal, a few plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stdout.isatty():
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="  packs", show_pos=True)
+                self.bar.__enter__()
+            self.bar.update(done - self.bar.pos)
+            return
+        step = max(1, total // 10)
+        if done == total or done // step > self.shown // step:
+            click.echo(f"  packs {done}/{total}")
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@main.command()
+@click.argument("register", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="The private folder for the packs (never inside site/).")
+@org_option
+@strict_option
+@click.option("--replace", is_flag=True, help="Delete the packs of an earlier run in --out first.")
+@click.pass_context
+def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_file: Path | None, strict: bool,
+             replace: bool) -> None:
+    """Make one PDF pack per mother in REGISTER (a UTF-8 CSV): her visits, contacts and plan.
+
+    Prints counts and row numbers only, never a value from the register.
+    """
+    from .personal import make_packs
+
+    progress = Progress()
+    try:
+        report = make_packs(PROJECT_ROOT, register, out_dir,
+                            organisation_file=organisation_file or ctx.obj["organisation_file"],
+                            strict=strict or ctx.obj["strict"], replace=replace,
+                            echo=lambda line: click.echo(f"  {line}"), progress=progress)
+    except AsipackError as error:
+        fail(error)
+    finally:
+        progress.close()
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    if report.ignored_columns:
+        click.echo(f"Ignored column(s): {', '.join(report.ignored_columns)}", err=True)
+    click.echo(f"{len(report.written)} of {report.rows} row(s) made into packs in {report.out_dir} "
+               f"in {report.seconds:.1f} s (0600, readable by you only).")
+    if report.problems:
+        click.echo(f"{len(report.failed_rows)} row(s) failed:", err=True)
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)

@@ -36,6 +36,9 @@ def impose_booklet(source: Path, target: Path) -> int:
             if index is not None:
                 side.merge_transformed_page(reader.pages[index], Transformation().translate(tx=offset, ty=0))
         writer.add_page(side)
+    for page in writer.pages:
+        page.compress_content_streams()
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": f"{reader.metadata.title} (A4, print double-sided, fold)" if reader.metadata and reader.metadata.title else "Booklet for printing"})
     language = reader.trailer["/Root"].get("/Lang")
     if language:

@@ -49,7 +49,7 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
 
 def without_ids(html: str) -> Markup:
     """Drop id attributes, for HTML shown more than once in one document (cards, booklets)."""
-    return Markup(re.sub(r'\s id="[^"]*"', "", str(html)))
+    return Markup(re.sub(r'\s+id="[^"]*"', "", str(html)))
 
 
 def absolute_links(html: str, stem: str, urls: SiteUrls, lang: str) -> str:

@@ -127,3 +127,63 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
     finally:
         logger.removeHandler(handler)
     return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, handler.messages)
+
+
+_font_config = None
+
+
+def shared_font_config():
+    """Return one FontConfiguration per process, so @font-face fonts are decoded once, not per render."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple[bytes, list[list[int]]]:
+    """Lay out several people's personal pages in one PDF/UA-1 document, in memory.
+
+    Each person's pages start with an element whose id is one of `anchors` (in order); return
+    the PDF bytes and, per anchor, the indexes of that person's pages. The PDF is kept in memory
+    because it holds several people's data; only each person's own pages go to disk, in her pack.
+    WeasyPrint's warnings are dropped here: they could quote the page, which is personal.
+    """
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        font_config = shared_font_config()
+        document = weasyprint.HTML(string=html, base_url=base_url).render(
+            pdf_variant=PDF_VARIANT, font_config=font_config)
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    finally:
+        logger.setLevel(level)
+    starts = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor in anchors:
+                starts.setdefault(anchor, number)
+    bounds = [starts.get(anchor) for anchor in anchors]
+    groups = []
+    for index, start in enumerate(bounds):
+        if start is None:
+            groups.append([])
+            continue
+        end = next((b for b in bounds[index + 1:] if b is not None), len(document.pages))
+        groups.append(list(range(start, end)))
+    return data, groups
+
+
+def render_joined(parts: list[tuple[str, str]]) -> bytes:
+    """Lay out several HTML documents and write their pages as one PDF/UA-1 file, in memory.
+
+    This is the slow, simple way to make a pack (every page laid out and written each time);
+    bench/personal.py measures it against joining pre-written PDFs (asipack.packmerge).
+    """
+    font_config = shared_font_config()
+    documents = [weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT, font_config=font_config)
+                 for html, base_url in parts]
+    joined = documents[0].copy([page for document in documents for page in document.pages])
+    return joined.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)

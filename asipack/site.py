@@ -2,30 +2,184 @@
 
 The default language is built at the site root, every other language under /<code>/. Each
 build gets its own search index and interface language, and the language switch lands on the
-same page in the other language.
+same page in the other language. Besides the content pages, each language gets a downloads page
+that lists every leaflet by audience, and a zip of all its PDFs (written by write_bundles).
 """
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import shutil
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
+from babel import Locale
+from babel.numbers import format_decimal
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from .content import Pack
+from .i18n import load_translations
 from .render import RenderedPage
 from .urls import SiteUrls
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+SECTIONS = ("families", "caregivers", "midwives", "employers")  # home page and menu order; other folders follow
+DOWNLOADS_PAGE = "leaflets"  # the generated page that lists every leaflet, per language
+OWN_SEARCH_LANGUAGES = {"id"}  # lunr support that lunr-languages lacks, in templates/site/assets/javascripts/lunr/min/
+
+
+def audience_labels(pack: Pack, lang: str) -> dict[str, str]:
+    """Return the name of each audience in a language (the leaflets print the same labels)."""
+    _ = load_translations(pack.root, lang).gettext
+    return {
+        "families": _("For mothers and families"),
+        "caregivers": _("For caregivers"),
+        "midwives": _("For midwives and health cadres"),
+        "employers": _("For employers and HR"),
+        "everyone": _("For everyone"),
+    }
+
+
+def short_language_name(locale: str) -> str:
+    """Return a language's own short name, as the header's switch shows it: 'Indonesia', 'English'."""
+    name = Locale.parse(locale).get_language_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+def human_size(size: int, locale: str) -> str:
+    """Return a file size as a reader says it: '830 KB', '1,4 MB'."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{format_decimal(size / (1024 * 1024), format='#,##0.0', locale=locale)} MB"
+
+
+def bundle_date() -> tuple[int, int, int, int, int, int]:
+    """Return the date stamped on files in a zip: SOURCE_DATE_EPOCH if set, so zips are reproducible."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, the earliest a zip can say
+    return time.gmtime(max(epoch, 315532800))[:6]
+
+
+def write_bundles(pack: Pack, downloads_dir: Path, urls: SiteUrls) -> dict[str, dict[str, Any]]:
+    """Zip every language's leaflets into downloads/<lang>/asipack-<lang>.zip; describe each zip for the site.
+
+    Midwives and clinics print the whole pack: one file per language saves them a download per leaflet.
+    The zip is byte-identical for identical PDFs.
+    """
+    bundles = {}
+    for language in pack.languages:
+        folder = f"asipack-{language.code}"
+        target = downloads_dir / language.code / f"{folder}.zip"
+        pdfs = [downloads_dir / language.code / f"{slug}.pdf" for slug in pack.leaflets]
+        pdfs = [pdf for pdf in pdfs if pdf.is_file()]
+        if not pdfs:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w") as archive:
+            for pdf in pdfs:
+                info = zipfile.ZipInfo(f"{folder}/{pdf.name}", date_time=bundle_date())
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, pdf.read_bytes(), compresslevel=9)
+        translations = load_translations(pack.root, language.code)
+        count = translations.ngettext("%(count)d leaflet", "%(count)d leaflets", len(pdfs)) % {"count": len(pdfs)}
+        to_root = "../" * urls.language_root(language.code).count("/")
+        bundles[language.code] = {
+            "href": to_root + f"downloads/{language.code}/{target.name}",
+            "details": f"ZIP, {count}, {human_size(target.stat().st_size, language.locale)}",
+        }
+    return bundles
+
+
+def reading_order(pack: Pack) -> list[str]:
+    """Return every page stem in menu order: top-level pages, then each section.
+
+    A section lists its index page first, then the pages of the leaflet catalogue in catalogue
+    order (the order a family reads them in), then any other page by name.
+    """
+    catalogue = [leaflet.page for leaflet in pack.leaflets.values()]
+
+    def key(stem: str) -> tuple:
+        folder = stem.split("/")[0] if "/" in stem else ""
+        section = SECTIONS.index(folder) if folder in SECTIONS else len(SECTIONS)
+        position = catalogue.index(stem) if stem in catalogue else len(catalogue)
+        return (folder != "", section, folder, not stem.endswith("index"), position, stem)
+
+    return sorted(pack.pages, key=key)
+
+
+def site_nav(pack: Pack, lang: str) -> list[Any]:
+    """Return one language's menu: pages, each section under its index page's title, and the downloads page."""
+    labels = audience_labels(pack, lang)
+    nav: list[Any] = []
+    sections: dict[str, list[str]] = {}
+    for stem in reading_order(pack):
+        if "/" not in stem:
+            nav.append(f"{stem}.md")
+            continue
+        folder = stem.split("/")[0]
+        if folder not in sections:
+            index = pack.pages.get(f"{folder}/index", {}).get(lang)
+            title = index.title if index else labels.get(folder, folder.replace("-", " ").capitalize())
+            sections[folder] = []
+            nav.append({title: sections[folder]})
+        sections[folder].append(f"{stem}.md")
+    if pack.leaflets:
+        nav.append(f"{DOWNLOADS_PAGE}.md")
+    return nav
+
+
+def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lang: str,
+                   downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None) -> str:
+    """Return the Markdown of the page that lists every leaflet by audience, with its pages and size."""
+    _ = load_translations(pack.root, lang).gettext
+    labels = audience_labels(pack, lang)
+    title = _("Download and print")
+    meta = {
+        "title": title,
+        "summary": _("Every leaflet as a PDF, ready to print on A4 paper, in black and white too."),
+        "asipack_downloads": True,
+    }
+    meta["description"] = meta["summary"]
+    up = "../"  # the page lives in its own folder: leaflets/
+    parts = [f"# {title}", meta["summary"]]
+    if bundle:
+        who = _("For midwives, cadres and clinics: every leaflet in one file, to print a whole pack.")
+        button = _("Download all leaflets (ZIP)")
+        parts.append(
+            '<div class="asi-bundle">\n'
+            f"<p>{html.escape(who)}</p>\n"
+            f'<p><a class="md-button md-button--primary" href="{up}{bundle["href"]}" download>{html.escape(button)}</a>\n'
+            f'<small>{html.escape(bundle["details"])}</small></p>\n'
+            "</div>"
+        )
+    groups: dict[str, list[str]] = {}
+    for leaflet in pack.leaflets.values():
+        download = downloads.get((leaflet.slug, lang))
+        page = rendered.get(leaflet.page, {}).get(lang)
+        if download is None or page is None:
+            continue
+        groups.setdefault(leaflet.audience, []).append(
+            f'<li><a href="{up}{download["href"]}" download>{html.escape(page.page.title)}</a>'
+            f' <small>{html.escape(download["details"])}</small></li>'
+        )
+    order = [*SECTIONS, "everyone"]
+    for audience in sorted(groups, key=lambda a: order.index(a) if a in order else len(order)):
+        parts.append(f"## {labels.get(audience, audience)}")
+        parts.append('<ul class="asi-leaflets">\n' + "\n".join(groups[audience]) + "\n</ul>")
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return f"---\n{front}---\n" + "\n\n".join(parts) + "\n"
 
 
 def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lang: str, staging: Path,
-                   downloads: dict[tuple[str, str], dict[str, Any]]) -> Path:
-    """Write one language's pages (facts already in) and images into a docs folder for MkDocs."""
+                   downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None = None) -> Path:
+    """Write one language's pages (facts already in), its downloads page and images into a docs folder."""
     docs = staging / lang
     if docs.exists():
         shutil.rmtree(docs)
@@ -33,6 +187,7 @@ def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
     for stem, by_lang in rendered.items():
         page = by_lang[lang]
         meta = dict(page.page.meta)
+        meta.setdefault("description", meta.get("summary", ""))  # for search engines and link previews
         leaflet = meta.get("leaflet")
         if leaflet and (leaflet, lang) in downloads:
             meta["asipack_download"] = downloads[(leaflet, lang)]
@@ -40,6 +195,8 @@ def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
         target.parent.mkdir(parents=True, exist_ok=True)
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
         target.write_text(f"---\n{front}---\n{page.markdown}", encoding="utf-8")
+    if pack.leaflets:
+        (docs / f"{DOWNLOADS_PAGE}.md").write_text(downloads_page(pack, rendered, lang, downloads, bundle), encoding="utf-8")
     images = pack.content_dir / "images"
     if images.is_dir():
         shutil.copytree(images, docs / "images", ignore=shutil.ignore_patterns("*.md"))
@@ -47,7 +204,7 @@ def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
 
 
 def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: SiteUrls):
-    """Load mkdocs.yml for one language's build."""
+    """Load mkdocs.yml for one language's build: its menu, interface and search language."""
     config = load_config(
         str(pack.root / "mkdocs.yml"),
         docs_dir=str(docs),
@@ -56,11 +213,29 @@ def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: Sit
         hooks=[str(PACKAGE_DIR / "mkdocs_hooks.py")],
     )
     config.theme["language"] = lang
+    config["nav"] = site_nav(pack, lang)
+    home = pack.pages.get("index", {}).get(lang)
+    if home is not None and home.meta.get("summary"):
+        config["site_description"] = str(home.meta["summary"])
+    search = config.plugins.get("material/search")
+    if search is not None and lang in OWN_SEARCH_LANGUAGES:
+        # Material's search accepts only lunr-languages' codes and would index Indonesian with the
+        # English set-up; templates/site/assets/javascripts/lunr/min/lunr.<lang>.min.js supports it.
+        search.config.lang = [lang]
+        search.config.pipeline = ["trimmer", "stopWordFilter"]
     here = urls.language_root(lang)
     to_root = "../" * here.count("/")
+    site_path = urlsplit(urls.site_url).path.rstrip("/") + "/"
     config.extra["asipack_root"] = str(pack.root)
     config.extra["alternate"] = [
-        {"name": language.name, "lang": language.code, "root": to_root + urls.language_root(language.code)}
+        {
+            "name": language.name,
+            "short_name": short_language_name(language.locale),  # what the header's switch says
+            "lang": language.code,
+            "root": to_root + urls.language_root(language.code),  # relative, from this language's root
+            "home": site_path + urls.language_root(language.code),  # absolute path, for the 404 page
+            "site_url": urls.absolute("", language.code),  # full address, for search engines' hreflang
+        }
         for language in pack.languages
     ]
     config.extra["asipack_to_root"] = to_root
@@ -79,14 +254,15 @@ class CountWarnings(logging.Handler):
 
 
 def write_site(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], out: Path, staging: Path, urls: SiteUrls,
-               downloads: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+               downloads: dict[tuple[str, str], dict[str, Any]],
+               bundles: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """Build every language's site into out/ (default language first); return MkDocs' warnings."""
     handler = CountWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
         for language in pack.languages:
-            docs = stage_language(pack, rendered, language.code, staging, downloads)
+            docs = stage_language(pack, rendered, language.code, staging, downloads, (bundles or {}).get(language.code))
             built = staging / "built" / language.code
             config = language_config(pack, language.code, docs, built, urls)
             mkdocs_build(config)
