@@ -56,7 +56,7 @@ def tool_versions() -> str:
 def environment_digest(root: Path, organisation_file: Path | None) -> str:
     """Fingerprint what a leaflet's HTML does not contain: code, templates, fonts, pictures, tools."""
     package = Path(__file__).resolve().parent
-    paths = [package, root / "templates", root / "content" / "images"]
+    paths = [package, root / "templates" / "leaflets", root / "templates" / "site" / "assets" / "fonts", root / "content" / "images"]
     if organisation_file is not None:
         paths.append(organisation_file.resolve().parent)  # its logo lives beside it
     return hashlib.sha256((CACHE_VERSION + tool_versions() + files_digest(paths, root)).encode()).hexdigest()

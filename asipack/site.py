@@ -97,6 +97,22 @@ def write_bundles(pack: Pack, downloads_dir: Path, urls: SiteUrls) -> dict[str, 
     return bundles
 
 
+def section_of(pack: Pack, stem: str) -> str:
+    """Return the menu section a page belongs in ('' for the top level).
+
+    A page sits in its folder's section when the folder is an audience's or has an index page;
+    a page in any other folder (cards/) sits with its audience, so families find the fridge card.
+    """
+    if "/" not in stem:
+        return ""
+    folder = stem.split("/")[0]
+    if folder in SECTIONS or f"{folder}/index" in pack.pages:
+        return folder
+    page = pack.pages[stem].get(pack.default_language.code) or next(iter(pack.pages[stem].values()))
+    audience = str(page.meta.get("audience", ""))
+    return audience if audience in SECTIONS else folder
+
+
 def reading_order(pack: Pack) -> list[str]:
     """Return every page stem in menu order: top-level pages, then each section.
 
@@ -106,10 +122,11 @@ def reading_order(pack: Pack) -> list[str]:
     catalogue = [leaflet.page for leaflet in pack.leaflets.values()]
 
     def key(stem: str) -> tuple:
-        folder = stem.split("/")[0] if "/" in stem else ""
-        section = SECTIONS.index(folder) if folder in SECTIONS else len(SECTIONS)
+        section = section_of(pack, stem)
+        rank = SECTIONS.index(section) if section in SECTIONS else len(SECTIONS)
         position = catalogue.index(stem) if stem in catalogue else len(catalogue)
-        return (folder != "", section, folder, not stem.endswith("index"), position, stem)
+        index = f"{section}/index" if section else "index"
+        return (section != "", rank, section, stem != index, position, stem)
 
     return sorted(pack.pages, key=key)
 
@@ -120,22 +137,22 @@ def site_nav(pack: Pack, lang: str) -> list[Any]:
     nav: list[Any] = []
     sections: dict[str, list[str]] = {}
     for stem in reading_order(pack):
-        if "/" not in stem:
+        section = section_of(pack, stem)
+        if not section:
             nav.append(f"{stem}.md")
             continue
-        folder = stem.split("/")[0]
-        if folder not in sections:
-            index = pack.pages.get(f"{folder}/index", {}).get(lang)
-            title = index.title if index else labels.get(folder, folder.replace("-", " ").capitalize())
-            sections[folder] = []
-            nav.append({title: sections[folder]})
-        sections[folder].append(f"{stem}.md")
+        if section not in sections:
+            index = pack.pages.get(f"{section}/index", {}).get(lang)
+            title = index.title if index else labels.get(section, section.replace("-", " ").capitalize())
+            sections[section] = []
+            nav.append({title: sections[section]})
+        sections[section].append(f"{stem}.md")
     if pack.leaflets:
         nav.append(f"{DOWNLOADS_PAGE}.md")
     return nav
 
 
-def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lang: str,
+def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lang: str, urls: SiteUrls,
                    downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None) -> str:
     """Return the Markdown of the page that lists every leaflet by audience, with its pages and size."""
     _ = load_translations(pack.root, lang).gettext
@@ -147,7 +164,7 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
         "asipack_downloads": True,
     }
     meta["description"] = meta["summary"]
-    up = "../"  # the page lives in its own folder: leaflets/
+    up = "../" if urls.use_directory_urls else ""  # from leaflets/index.html (or leaflets.html) to the language's root
     parts = [f"# {title}", meta["summary"]]
     if bundle:
         who = _("For midwives, cadres and clinics: every leaflet in one file, to print a whole pack.")
@@ -178,7 +195,8 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
 
 
 def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lang: str, staging: Path,
-                   downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None = None) -> Path:
+                   downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None = None,
+                   urls: SiteUrls | None = None) -> Path:
     """Write one language's pages (facts already in), its downloads page and images into a docs folder."""
     docs = staging / lang
     if docs.exists():
@@ -196,7 +214,8 @@ def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
         target.write_text(f"---\n{front}---\n{page.markdown}", encoding="utf-8")
     if pack.leaflets:
-        (docs / f"{DOWNLOADS_PAGE}.md").write_text(downloads_page(pack, rendered, lang, downloads, bundle), encoding="utf-8")
+        listing = downloads_page(pack, rendered, lang, urls or SiteUrls("", pack.default_language.code), downloads, bundle)
+        (docs / f"{DOWNLOADS_PAGE}.md").write_text(listing, encoding="utf-8")
     images = pack.content_dir / "images"
     if images.is_dir():
         shutil.copytree(images, docs / "images", ignore=shutil.ignore_patterns("*.md"))
@@ -242,6 +261,21 @@ def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: Sit
     return config
 
 
+def write_host_rules(pack: Pack, out: Path, urls: SiteUrls) -> None:
+    """Tell common web servers to answer a missing address with the 404 page of its language.
+
+    Apache (most shared hosting) reads .htaccess in each language's folder, Netlify reads
+    _redirects; Cloudflare Pages serves the nearest 404.html by itself.
+    """
+    site_path = urlsplit(urls.site_url).path.rstrip("/") + "/"
+    redirects = []
+    for language in sorted(pack.languages, key=lambda language: language == pack.default_language):
+        here = urls.language_root(language.code)
+        (out / here / ".htaccess").write_text(f"ErrorDocument 404 {site_path}{here}404.html\n", encoding="utf-8")
+        redirects.append(f"{site_path}{here}*  {site_path}{here}404.html  404")
+    (out / "_redirects").write_text("\n".join(redirects) + "\n", encoding="utf-8")
+
+
 class CountWarnings(logging.Handler):
     """Keep MkDocs' warnings so the build can report them."""
 
@@ -262,11 +296,12 @@ def write_site(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], out: Pa
     logger.addHandler(handler)
     try:
         for language in pack.languages:
-            docs = stage_language(pack, rendered, language.code, staging, downloads, (bundles or {}).get(language.code))
+            docs = stage_language(pack, rendered, language.code, staging, downloads, (bundles or {}).get(language.code), urls)
             built = staging / "built" / language.code
             config = language_config(pack, language.code, docs, built, urls)
             mkdocs_build(config)
             shutil.copytree(built, out / urls.language_root(language.code), dirs_exist_ok=True)
+        write_host_rules(pack, out, urls)
     finally:
         logger.removeHandler(handler)
     return handler.messages

@@ -81,6 +81,8 @@ LONG_PAGE = textwrap.dedent("""\
     ---
     # Test page
 
+    Milk keeps in the fridge for {{{{ fact("storage.fridge") }}}}.
+
     {}
     """)
 

@@ -1,20 +1,51 @@
-"""The website: both languages at their own address, a language switch and a download on each page."""
+"""The website: both languages at their own address, a language switch, downloads, offline links, search set-up."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from pypdf import PdfReader
 
-from .conftest import LANGUAGES
+from asipack.content import load_pack
+from asipack.mkdocs_hooks import folder_to_index
+from asipack.site import SECTIONS, reading_order, section_of, write_bundles
+from asipack.urls import SiteUrls
+
+from .conftest import LANGUAGES, PROJECT
 
 PAGE = "families/expressing-storing/index.html"
+LOADS = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"[^>]*>')
+LINKS = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"')
 
 
 def language_root(site: Path, lang: str) -> Path:
     return site if lang == "id" else site / lang
+
+
+def pages_of(site: Path, lang: str) -> list[Path]:
+    """Return every HTML page of one language's site."""
+    pages = sorted(p for p in site.rglob("*.html"))
+    if lang == "id":
+        return [p for p in pages if not p.relative_to(site).parts[0] in {"en", "downloads"}]
+    return [p for p in pages if p.relative_to(site).parts[0] == lang]
+
+
+def resolve(page: Path, href: str) -> Path:
+    """Resolve a relative link from a built page to a file, as a browser does from file://."""
+    path = unquote(re.split(r"[#?]", href)[0])
+    return (page.parent / path).resolve() if path else page.resolve()
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(PROJECT)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -23,19 +54,20 @@ def test_each_language_has_the_page_with_the_right_lang(site, lang):
     assert f'<html lang="{lang}"' in html
 
 
-def resolve(page: Path, href: str) -> Path:
-    """Resolve a relative link from a built page to a file in the site."""
-    target = (page.parent / href).resolve()
-    return target / "index.html" if target.is_dir() else target
-
-
 @pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
 def test_the_language_switch_lands_on_the_same_page_in_the_other_language(site, lang, other):
     page = language_root(site, lang) / PAGE
-    html = page.read_text()
-    link = re.search(rf'<a href="([^"]+)" hreflang="{other}"', html)
+    link = re.search(rf'<a class="asi-language__link" href="([^"]+)" hreflang="{other}"', page.read_text())
     assert link, "no language switch link"
     assert resolve(page, link.group(1)) == (language_root(site, other) / PAGE).resolve()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_engines_learn_each_pages_twin_from_the_sitemap(site, lang):
+    sitemap = (language_root(site, lang) / "sitemap.xml").read_text()
+    for twin in ("https://asi.example.org/families/expressing-storing/", "https://asi.example.org/en/families/expressing-storing/"):
+        assert f'<xhtml:link rel="alternate" hreflang="{"en" if "/en/" in twin else "id"}" href="{twin}"/>' in sitemap
+    assert 'rel="alternate"' not in (language_root(site, lang) / PAGE).read_text()  # Material would fetch a sitemap per link
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -48,9 +80,6 @@ def test_the_page_offers_its_leaflet_in_the_readers_language(site, lang):
     assert target.read_bytes().startswith(b"%PDF")
 
 
-LOADS = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"[^>]*>')
-
-
 def test_no_page_loads_anything_from_another_host(site):
     for page in site.rglob("*.html"):
         html = page.read_text()
@@ -60,5 +89,170 @@ def test_no_page_loads_anything_from_another_host(site):
             if tag.startswith("<link") and re.search(r'rel="(canonical|alternate)"', tag):
                 continue  # a link to the page's own address, not a load
             assert urlparse(urljoin("http://127.0.0.1/", url)).netloc == "127.0.0.1", f"{page}: {tag}"
-        for css in site.rglob("*.css"):
-            assert not re.search(r"url\(\s*['\"]?https?://", css.read_text()), css
+    for css in site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text()), css
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_link_opens_a_file_from_disk(site, lang):
+    """The offline copy: every link within the site names a file that exists, folders included."""
+    broken = []
+    for page in pages_of(site, lang):
+        if page.name == "404.html":
+            continue  # served by a web server at any address: its links start from the site root
+        for href in LINKS.findall(page.read_text()):
+            if re.match(r"[a-z][a-z0-9+.-]*:|//|#", href):
+                continue
+            if not resolve(page, href).is_file():
+                broken.append(f"{page.relative_to(site)}: {href}")
+    assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("../families/", "../families/index.html"),
+    (".", "./index.html"),
+    ("..", "../index.html"),
+    ("./#top", "./index.html#top"),
+    ("x/?q=1", "x/index.html?q=1"),
+    ("/en/", "/en/index.html"),
+    ("../downloads/id/a.pdf", "../downloads/id/a.pdf"),
+    ("#section", "#section"),
+    ("https://www.who.int/", "https://www.who.int/"),
+    ("mailto:a@example.org", "mailto:a@example.org"),
+])
+def test_a_link_to_a_folder_names_its_index_file(href, expected):
+    assert folder_to_index(href) == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_works_from_disk_in_the_pages_language(site, lang):
+    folder = language_root(site, lang) / "search"
+    index = json.loads((folder / "search_index.json").read_text())
+    script = (folder / "search_index.js").read_text()
+    assert script.startswith("var __index = ") and json.loads(script[len("var __index = "):]) == index
+    assert index["config"]["lang"] == [lang]
+    assert "stemmer" not in index["config"]["pipeline"]
+    for doc in index["docs"]:
+        assert (language_root(site, lang) / doc["location"].split("#")[0]).is_file(), doc["location"]
+    titles = {doc["title"] for doc in index["docs"]}
+    assert ("Memerah dan menyimpan ASI" in titles) == (lang == "id")
+    assert ("Expressing and storing breast milk" in titles) == (lang == "en")
+
+
+def test_indonesian_search_support_is_served_with_the_site(site):
+    assert (site / "assets/javascripts/lunr/min/lunr.id.min.js").is_file()
+    assert (site / "assets/javascripts/iframe-worker.js").is_file()
+    assert 'src="assets/javascripts/iframe-worker.js"' in (site / "index.html").read_text()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_home_page_sends_each_audience_to_its_section(site, pack, lang):
+    home = language_root(site, lang) / "index.html"
+    cards = re.findall(r'<a class="asi-card[^"]*" href="([^"]+)"', home.read_text())
+    targets = {resolve(home, href).relative_to(language_root(site, lang).resolve()).as_posix() for href in cards}
+    sections = {stem.split("/")[0] for stem in pack.pages if "/" in stem}
+    for section in sections & {"families", "caregivers", "midwives", "employers"}:
+        assert any(target.startswith(section + "/") for target in targets), f"no card for {section}"
+    assert "leaflets/index.html" in targets
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_downloads_page_lists_every_leaflet_with_its_pages_and_size(site, pack, lang):
+    page = language_root(site, lang) / "leaflets" / "index.html"
+    html = page.read_text()
+    word = {"id": "halaman", "en": "pages?"}[lang]
+    for slug in pack.leaflets:
+        link = re.search(rf'<a href="([^"]*/{slug}\.pdf)" download>[^<]+</a> <small>PDF, (\d+) {word}, (\d+) KB</small>', html)
+        assert link, f"{slug} is not on the downloads page"
+        pdf = resolve(page, link.group(1))
+        assert len(PdfReader(pdf).pages) == int(link.group(2))
+        assert round(pdf.stat().st_size / 1024) == int(link.group(3))
+    for audience in {leaflet.audience for leaflet in pack.leaflets.values()}:
+        heading = {"id": {"families": "Untuk ibu dan keluarga", "midwives": "Untuk bidan dan kader kesehatan",
+                          "employers": "Untuk pemberi kerja dan HRD", "caregivers": "Untuk pengasuh"},
+                   "en": {"families": "For mothers and families", "midwives": "For midwives and health cadres",
+                          "employers": "For employers and HR", "caregivers": "For caregivers"}}[lang].get(audience)
+        assert heading is None or f">{heading}</h2>" in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_zip_per_language_holds_every_leaflet(site, pack, lang):
+    bundle = site / "downloads" / lang / f"asipack-{lang}.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        assert archive.namelist() == [f"asipack-{lang}/{slug}.pdf" for slug in pack.leaflets]
+        for name in archive.namelist():
+            assert archive.read(name) == (site / "downloads" / lang / Path(name).name).read_bytes()
+    assert f'/asipack-{lang}.zip" download>' in (language_root(site, lang) / "leaflets" / "index.html").read_text()
+
+
+def test_the_zips_are_the_same_for_the_same_leaflets(site, pack, tmp_path):
+    copies = []
+    for name in ("first", "second"):
+        downloads = tmp_path / name
+        for lang in LANGUAGES:
+            (downloads / lang).mkdir(parents=True)
+            for slug in pack.leaflets:
+                shutil.copy(site / "downloads" / lang / f"{slug}.pdf", downloads / lang)
+        bundles = write_bundles(pack, downloads, SiteUrls("https://asi.example.org/", "id"))
+        assert bundles["en"]["href"] == "../downloads/en/asipack-en.zip"
+        assert re.fullmatch(r"ZIP, \d+ lembar, \d+ KB|ZIP, \d+ lembar, \d+,\d MB", bundles["id"]["details"])
+        copies.append([(downloads / lang / f"asipack-{lang}.zip").read_bytes() for lang in LANGUAGES])
+    assert copies[0] == copies[1]
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("id", "Halaman tidak ditemukan"), ("en", "Page not found")])
+def test_the_404_page_is_in_the_readers_language(site, lang, heading):
+    html = (language_root(site, lang) / "404.html").read_text()
+    assert f'<html lang="{lang}"' in html
+    assert f"<h1>{heading}</h1>" in html
+    switch = re.search(r'<a class="asi-language__link" href="([^"]+)"', html).group(1)
+    assert switch == ("/en/index.html" if lang == "id" else "/index.html")
+
+
+def test_web_servers_are_told_which_404_page_to_show(site):
+    assert (site / ".htaccess").read_text() == "ErrorDocument 404 /404.html\n"
+    assert (site / "en" / ".htaccess").read_text() == "ErrorDocument 404 /en/404.html\n"
+    assert (site / "_redirects").read_text() == "/en/*  /en/404.html  404\n/*  /404.html  404\n"
+
+
+class Images(HTMLParser):
+    """Collect the attributes of every img element."""
+
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def test_every_picture_has_alt_text(site):
+    missing = []
+    for page in site.rglob("*.html"):
+        parser = Images()
+        parser.feed(page.read_text())
+        missing += [f"{page.relative_to(site)}: {img.get('src')}" for img in parser.images if not (img.get("alt") or "").strip()]
+    assert not missing, "\n".join(missing)
+
+
+def test_the_menu_follows_the_sections_and_the_catalogue(pack):
+    order = reading_order(pack)
+    assert order[0] == "index"
+    sections = [section_of(pack, stem) for stem in order]
+    assert sections == sorted(sections, key=lambda s: (s != "", SECTIONS.index(s) if s in SECTIONS else len(SECTIONS), s))
+    for section in set(sections) - {""}:
+        first = order[sections.index(section)]
+        assert first == f"{section}/index" or f"{section}/index" not in pack.pages
+    catalogue = [leaflet.page for leaflet in pack.leaflets.values()]
+    for section in set(sections):
+        listed = [stem for stem, s in zip(order, sections) if s == section and stem in catalogue]
+        assert listed == sorted(listed, key=catalogue.index)
+
+
+def test_a_page_outside_the_audience_folders_sits_with_its_audience(pack):
+    for stem, by_lang in pack.pages.items():
+        folder = stem.split("/")[0] if "/" in stem else ""
+        if folder and folder not in SECTIONS and f"{folder}/index" not in pack.pages:
+            audience = next(iter(by_lang.values())).meta.get("audience")
+            assert section_of(pack, stem) == (audience if audience in SECTIONS else folder)
