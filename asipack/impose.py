@@ -1,16 +1,18 @@
-"""Impose an A5 booklet on A4 sheets for duplex printing and folding (saddle stitch), with pypdf.
+"""Impose an A5 booklet on A4 sheets for duplex printing and folding (saddle stitch), with pikepdf.
 
 Pages are padded with blanks to a multiple of 4. Sheet k (counting from 0) carries, on its
 front, pages n-1-2k (left) and 2k (right), and on its back pages 2k+1 (left) and n-2-2k
 (right), so that the folded stack reads 1, 2, 3, … (page numbers counted from 0 here).
 Print double-sided, flipping on the short edge, fold in half and staple on the fold.
+Each A5 page is placed as a form XObject, so fonts and pictures are stored once.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+import pikepdf
 
 
 def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
@@ -25,28 +27,22 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
 
 def impose_booklet(source: Path, target: Path) -> int:
     """Write source (A5 pages) two-up on A4 landscape sheets in saddle-stitch order; return sheet sides."""
-    reader = PdfReader(source)
-    width = float(reader.pages[0].mediabox.width)
-    height = float(reader.pages[0].mediabox.height)
-    writer = PdfWriter()
-    order = saddle_stitch_order(len(reader.pages))
-    for left, right in order:
-        side = PageObject.create_blank_page(width=2 * width, height=height)
-        for index, offset in ((left, 0.0), (right, width)):
-            if index is not None:
-                side.merge_transformed_page(reader.pages[index], Transformation().translate(tx=offset, ty=0))
-        writer.add_page(side)
-    for page in writer.pages:
-        page.compress_content_streams()
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    writer.add_metadata({"/Title": f"{reader.metadata.title} (A4, print double-sided, fold)" if reader.metadata and reader.metadata.title else "Booklet for printing"})
-    language = reader.trailer["/Root"].get("/Lang")
-    if language:
-        from pypdf.generic import NameObject, TextStringObject
-
-        writer._root_object[NameObject("/Lang")] = TextStringObject(str(language))
-    partial = target.with_name(target.name + ".part")
-    with partial.open("wb") as handle:
-        writer.write(handle)
-    partial.replace(target)
+    with pikepdf.open(source) as booklet, pikepdf.new() as imposed:
+        box = booklet.pages[0].mediabox
+        width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+        order = saddle_stitch_order(len(booklet.pages))
+        for left, right in order:
+            imposed.add_blank_page(page_size=(2 * width, height))
+            side = imposed.pages[-1]
+            for index, offset in ((left, 0.0), (right, width)):
+                if index is not None:
+                    side.add_overlay(booklet.pages[index], pikepdf.Rectangle(offset, 0, offset + width, height))
+        title = str(booklet.docinfo.get("/Title", "Booklet"))
+        imposed.docinfo["/Title"] = f"{title} (A4: print double-sided, flip on the short edge, fold)"
+        if "/Lang" in booklet.Root:
+            imposed.Root.Lang = booklet.Root.Lang
+        partial = target.with_name(target.name + ".part")
+        imposed.save(partial, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        os.replace(partial, target)
     return len(order)

@@ -47,7 +47,9 @@ def render_leaflets(jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], N
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            futures = {pool.submit(render_one, job): index for index, job in enumerate(jobs)}
+            # the longest jobs first (a booklet), so no worker is left with one long job at the end
+            longest_first = sorted(range(len(jobs)), key=lambda index: -jobs[index].page_budget)
+            futures = {pool.submit(render_one, jobs[index]): index for index in longest_first}
             for future in as_completed(futures):
                 index = futures[future]
                 job = jobs[index]
