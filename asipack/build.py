@@ -20,7 +20,7 @@ from .impose import impose_booklet
 from .leaflets import LeafletJob, leaflet_html
 from .output import atomic_directory
 from .render import PageRenderer, RenderedPage
-from .site import write_bundles, write_site
+from .site import PRINT_SUFFIX, write_bundles, write_site
 from .urls import SiteUrls
 from .workers import render_leaflets
 
@@ -58,25 +58,36 @@ def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls:
                 target=downloads_dir / language.code / f"{leaflet.slug}.pdf",
                 page_budget=leaflet.pages,
                 title=f"{leaflet.page}.{language.code}.md",
-                imposed_target=downloads_dir / language.code / f"{leaflet.slug}-a4-print.pdf" if leaflet.format == "a5-booklet" else None,
+                imposed_target=downloads_dir / language.code / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
             ))
     return jobs
 
 
 def download_details(results, urls: SiteUrls, pack: Pack) -> dict[tuple[str, str], dict[str, Any]]:
-    """Describe each PDF for its page's download button: link, pages and size."""
+    """Describe each PDF for its page's download button: link, pages and size (and a booklet's print file)."""
     from .i18n import load_translations
+    from .site import PRINT_SUFFIX
 
     details = {}
     for result in results:
         translations = load_translations(pack.root, result.lang)
-        kilobytes = max(1, round(result.size / 1024))
-        text = translations.ngettext("%(pages)d page", "%(pages)d pages", result.pages) % {"pages": result.pages}
         to_root = "../" * urls.language_root(result.lang).count("/")
+
+        def describe(path: Path, pages: int) -> str:
+            text = translations.ngettext("%(pages)d page", "%(pages)d pages", pages) % {"pages": pages}
+            return f"PDF, {text}, {max(1, round(path.stat().st_size / 1024))} KB"
+
         details[(result.slug, result.lang)] = {
             "href": to_root + urls.download_path(result.slug, result.lang),
-            "details": f"PDF, {text}, {kilobytes} KB",
+            "details": describe(result.target, result.pages),
         }
+        printed = result.target.with_name(f"{result.slug}{PRINT_SUFFIX}.pdf")
+        if printed.is_file():
+            sheets = -(-result.pages // 4) * 2  # A4 sides
+            details[(result.slug, result.lang)].update(
+                print_href=to_root + urls.download_path(f"{result.slug}{PRINT_SUFFIX}", result.lang),
+                print_details=describe(printed, sheets),
+            )
     return details
 
 

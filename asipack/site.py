@@ -60,6 +60,9 @@ def human_size(size: int, locale: str) -> str:
     return f"{format_decimal(size / (1024 * 1024), format='#,##0.0', locale=locale)} MB"
 
 
+PRINT_SUFFIX = "-a4-print"  # an A5 booklet imposed on A4 for duplex printing (see asipack.impose)
+
+
 def bundle_date() -> tuple[int, int, int, int, int, int]:
     """Return the date stamped on files in a zip: SOURCE_DATE_EPOCH if set, so zips are reproducible."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, the earliest a zip can say
@@ -76,7 +79,7 @@ def write_bundles(pack: Pack, downloads_dir: Path, urls: SiteUrls) -> dict[str, 
     for language in pack.languages:
         folder = f"asipack-{language.code}"
         target = downloads_dir / language.code / f"{folder}.zip"
-        pdfs = [downloads_dir / language.code / f"{slug}.pdf" for slug in pack.leaflets]
+        pdfs = [downloads_dir / language.code / f"{slug}{suffix}.pdf" for slug in pack.leaflets for suffix in ("", PRINT_SUFFIX)]
         pdfs = [pdf for pdf in pdfs if pdf.is_file()]
         if not pdfs:
             continue
@@ -182,9 +185,13 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
         page = rendered.get(leaflet.page, {}).get(lang)
         if download is None or page is None:
             continue
+        printed = ""
+        if download.get("print_href"):
+            printed = (f'<br><a href="{up}{download["print_href"]}" download>{html.escape(_("For printing: A4, double-sided, fold in half (PDF)"))}</a>'
+                       f' <small>{html.escape(download["print_details"])}</small>')
         groups.setdefault(leaflet.audience, []).append(
             f'<li><a href="{up}{download["href"]}" download>{html.escape(page.page.title)}</a>'
-            f' <small>{html.escape(download["details"])}</small></li>'
+            f' <small>{html.escape(download["details"])}</small>{printed}</li>'
         )
     order = [*SECTIONS, "everyone"]
     for audience in sorted(groups, key=lambda a: order.index(a) if a in order else len(order)):
