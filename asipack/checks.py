@@ -86,9 +86,20 @@ def check_facts(pack: Pack, problems: Problems) -> None:
         for name, line in snippet_calls(page.body, page.body_line):
             if name not in pack.snippets:
                 problems.error(page.path, line, f"unknown snippet '{name}': add content/partials/{name}.<language>.md")
+    used.update(facts_used_by_code(pack))
     for fact in pack.facts.values():
         if fact.key not in used:
             problems.warning(facts_path, fact.line, f"fact '{fact.key}' is used by no page: use it or remove it")
+
+
+def facts_used_by_code(pack: Pack) -> set[str]:
+    """Return the facts the leaflet templates and the personal packs use (not only pages do)."""
+    from .personal import PLAN_FACTS
+
+    used = set(PLAN_FACTS)
+    for template in (pack.root / "templates" / "leaflets").glob("*.j2"):
+        used.update(key for key, _ in fact_calls(template.read_text(encoding="utf-8")))
+    return used
 
 
 def all_texts(pack: Pack) -> list[Page]:

@@ -86,17 +86,19 @@ def check(ctx: click.Context, strict: bool, organisation_file: Path | None) -> N
 
 
 class Progress:
-    """Show progress through a register: a bar on a terminal, a few plain lines otherwise."""
+    """Show progress through a register: a bar on a terminal, a line every tenth otherwise."""
 
     def __init__(self) -> None:
         self.bar = None
         self.shown = 0
 
+    def __enter__(self) -> "Progress":
+        return self
+
     def __call__(self, done: int, total: int) -> None:
         if sys.stdout.isatty():
             if self.bar is None:
-                self.bar = click.progressbar(length=total, label="  packs", show_pos=True)
-                self.bar.__enter__()
+                self.bar = click.progressbar(length=total, label="  packs", show_pos=True).__enter__()
             self.bar.update(done - self.bar.pos)
             return
         step = max(1, total // 10)
@@ -104,10 +106,9 @@ class Progress:
             click.echo(f"  packs {done}/{total}")
         self.shown = done
 
-    def close(self) -> None:
+    def __exit__(self, *exc_info) -> None:
         if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+            self.bar.__exit__(*exc_info)
 
 
 @main.command()
@@ -126,18 +127,19 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
     """
     from .personal import make_packs
 
-    progress = Progress()
     try:
-        report = make_packs(PROJECT_ROOT, register, out_dir,
-                            organisation_file=organisation_file or ctx.obj["organisation_file"],
-                            strict=strict or ctx.obj["strict"], replace=replace,
-                            echo=lambda line: click.echo(f"  {line}"), progress=progress)
+        with Progress() as progress:
+            report = make_packs(PROJECT_ROOT, register, out_dir,
+                                organisation_file=organisation_file or ctx.obj["organisation_file"],
+                                strict=strict or ctx.obj["strict"], replace=replace,
+                                echo=lambda line: click.echo(f"  {line}"), progress=progress)
     except AsipackError as error:
         fail(error)
-    finally:
-        progress.close()
     for warning in report.warnings:
         click.echo(warning, err=True)
+    if report.personal_warnings:
+        click.echo(f"{report.personal_warnings} WeasyPrint warning(s) on personal pages (not shown: they may "
+                   "quote a mother's details); check templates/leaflets/personal.html.j2", err=True)
     if report.ignored_columns:
         click.echo(f"Ignored column(s): {', '.join(report.ignored_columns)}", err=True)
     click.echo(f"{len(report.written)} of {report.rows} row(s) made into packs in {report.out_dir} "
@@ -146,4 +148,7 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
         click.echo(f"{len(report.failed_rows)} row(s) failed:", err=True)
         for problem in report.problems:
             click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    if (strict or ctx.obj["strict"]) and (report.warnings or report.personal_warnings):
+        click.echo("--strict: warnings count as errors", err=True)
         sys.exit(1)

@@ -202,14 +202,16 @@ def inserted(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at
     """Insert tagged pages for the length of a with-block, then take them out again.
 
     Many packs that share one base are written this way without re-reading the base for each.
-    Afterwards the base's page tree, structure tree and bookmarks are as they were, so nothing
-    inserted is reachable any more and a later save cannot write it.
+    Afterwards the base's page tree, structure tree and bookmarks (even if changed inside the
+    block) are as they were, so nothing inserted is reachable any more and a later save cannot
+    write it.
     """
     tree = structure(dest, with_pages=False)
     kids = list(tree.document.K)
     next_key = next_parent_key(tree)
     had_next_key = "/ParentTreeNextKey" in tree.root
     outlines = dest.Root.get("/Outlines")
+    outline_entries = dict(outlines.items()) if outlines is not None else None  # pikepdf edits it in place
     count = len(dest.pages)
     try:
         insert_pages(dest, source, pages, at=at, source_tree=source_tree)
@@ -230,6 +232,10 @@ def inserted(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at
             if "/Outlines" in dest.Root:
                 del dest.Root["/Outlines"]
         else:
+            for key in list(outlines.keys()):
+                del outlines[key]
+            for key, value in outline_entries.items():
+                outlines[key] = value
             dest.Root.Outlines = outlines
 
 
@@ -266,4 +272,5 @@ def save(pdf: pikepdf.Pdf, target: Path | io.BufferedIOBase) -> None:
     Object streams pack the many small structure elements: the file is about half the size and,
     with less to write, quicker to save than without them.
     """
-    pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             fix_metadata_version=False)

@@ -142,38 +142,36 @@ def shared_font_config():
     return _font_config
 
 
-def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple[bytes, list[list[int]]]:
+def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple[bytes, list[list[int]], int]:
     """Lay out several people's personal pages in one PDF/UA-1 document, in memory.
 
-    Each person's pages start with an element whose id is one of `anchors` (in order); return
-    the PDF bytes and, per anchor, the indexes of that person's pages. The PDF is kept in memory
-    because it holds several people's data; only each person's own pages go to disk, in her pack.
-    WeasyPrint's warnings are dropped here: they could quote the page, which is personal.
+    Each person's pages start with an element whose id is one of `anchors` (in order). Return
+    the PDF bytes; per anchor, the indexes of that person's pages; and how many warnings
+    WeasyPrint gave. The PDF stays in memory because it holds several people's data (only each
+    person's own pages go to disk, in her pack), and warnings are counted, not kept: their text
+    could quote a page.
     """
+    handler = CollectWarnings()
     logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.addHandler(handler)
     try:
-        font_config = shared_font_config()
         document = weasyprint.HTML(string=html, base_url=base_url).render(
-            pdf_variant=PDF_VARIANT, font_config=font_config)
+            pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         data = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
     finally:
-        logger.setLevel(level)
-    starts = {}
+        logger.removeHandler(handler)
+    wanted = set(anchors)
+    starts: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
-            if anchor in anchors:
+            if anchor in wanted:
                 starts.setdefault(anchor, number)
     bounds = [starts.get(anchor) for anchor in anchors]
     groups = []
     for index, start in enumerate(bounds):
-        if start is None:
-            groups.append([])
-            continue
         end = next((b for b in bounds[index + 1:] if b is not None), len(document.pages))
-        groups.append(list(range(start, end)))
-    return data, groups
+        groups.append([] if start is None else list(range(start, end)))
+    return data, groups, len(handler.messages)
 
 
 def render_joined(parts: list[tuple[str, str]]) -> bytes:

@@ -14,14 +14,17 @@ and row numbers. A mother's data never goes to disk except in her own pack.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import csv
 import datetime
+import functools
 import io
 import math
 import multiprocessing
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -31,7 +34,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from babel.dates import format_date
-from markupsafe import Markup
 
 from . import EDITION
 from .content import Fact, Leaflet, Pack
@@ -47,8 +49,10 @@ MAX_TEXT = {"name": 80, "midwife_name": 80, "midwife_phone": 25}
 FEEDS_RANGE = (4, 16)  # a plausible number of feeds in 24 hours, to catch typing slips
 FAMILY_AUDIENCES = ("families", "caregivers")
 FAMILY_FORMAT = "a4"
+NO_BREAK_SPACE = "\u00a0"
 ROUND_ML = 5  # milk amounts are printed to the nearest 5 mL ("about 95 mL")
-BATCH_SIZE = 24  # mothers laid out in one WeasyPrint document
+BATCH_SIZE = 24  # at most this many mothers are laid out in one WeasyPrint document
+MIN_BATCH = 4  # and at least this many (each document has a set-up cost)
 DATE_PATTERN = "EEEE, d MMMM y"  # "Senin, 30 November 2026" / "Monday, 30 November 2026"
 
 # Every fact the personal pages print or compute with: key -> what it is for (for the error).
@@ -68,10 +72,7 @@ PLAN_FACTS = {
     "feeds.per_day": "feeds in 24 hours (the low end is counted when the register gives none)",
     "storage.spare_portion": "the small spare portion",
     "storage.portion": "the portion size to freeze",
-    "storage.room": "fresh milk at room temperature",
     "storage.fridge": "fresh milk in the fridge",
-    "storage.thawed_room": "thawed milk at room temperature",
-    "storage.thawed_fridge": "thawed milk in the fridge",
     "storage.leftover": "milk left after a feed",
 }
 
@@ -252,6 +253,7 @@ def read_register(path: Path, languages: Sequence[str], *, today: datetime.date)
     if duplicated:
         raise RegisterError(f"{path}: the column {', '.join(repr(c) for c in duplicated)} appears twice")
     register = Register(ignored_columns=[c for c in header if c and c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS])
+    number = 1
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -264,7 +266,7 @@ def read_register(path: Path, languages: Sequence[str], *, today: datetime.date)
             if mother:
                 register.mothers.append(mother)
     except csv.Error as error:
-        raise RegisterError(f"{path}: the register is not valid CSV after row {number - 1} ({error})") from None
+        raise RegisterError(f"{path}: the register is not valid CSV after row {number} ({error})") from None
     return register
 
 
@@ -433,7 +435,7 @@ def mother_view(mother: Mother, facts: dict[str, Fact], locale: str) -> dict[str
         "name": mother.name,
         "birth": day(mother.birth),
         "midwife_name": mother.midwife_name,
-        "midwife_phone": mother.midwife_phone,
+        "midwife_phone": mother.midwife_phone.replace(" ", NO_BREAK_SPACE),  # a number is never split
         "visits": {key: day(getattr(visits, key)) for key in ("visit_1", "visit_2", "tele_1", "tele_2", "monitoring")},
         "plan": None,
     }
@@ -450,9 +452,7 @@ def mother_view(mother: Mother, facts: dict[str, Fact], locale: str) -> dict[str
             "hours_counted": plan.hours_counted,
             "feeds": format_number(plan.feeds_per_day, locale),
             "per_feed": amount(plan.per_feed_ml, "ml", locale),
-            "feeds_missed": plan.feeds_missed,
             "feeds_missed_text": format_number(plan.feeds_missed, locale),
-            "per_feed_number": format_number(plan.per_feed_ml, locale),
             "milk": amount(plan.milk_ml, "ml", locale),
             "total": amount(list(plan.total_ml), "ml", locale),
             "breaks": plan.breaks,
@@ -465,12 +465,18 @@ def expected_pages(mother: Mother) -> int:
     return 2 if mother.return_date else 1
 
 
-def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str) -> str:
-    """Return one HTML document with the personal pages of several mothers of one language."""
+@functools.lru_cache(maxsize=None)
+def personal_template(root: Path, lang: str) -> Any:
+    """Return the personal pages' template in a language, compiled once per process."""
     from .leaflets import template_environment
 
+    return template_environment(root, lang).get_template("personal.html.j2")
+
+
+def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str) -> str:
+    """Return one HTML document with the personal pages of several mothers of one language."""
     locale = context.locales[lang]
-    template = template_environment(context.root, lang).get_template("personal.html.j2")
+    template = personal_template(context.root, lang)
     leaflets = context.root / "templates" / "leaflets"
 
     def fact(key: str) -> str:
@@ -491,12 +497,20 @@ def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str
 # --- The output folder -------------------------------------------------------------------------
 
 def check_output_dir(out_dir: Path, root: Path, *, replace: bool) -> Path:
-    """Refuse an output folder inside the website, or one that holds packs of an earlier run."""
+    """Refuse an output folder that is published, could be committed, or holds an earlier run's packs.
+
+    Inside the project, packs go under private/ (which git ignores); site/ is refused by name.
+    """
     resolved = out_dir.expanduser().resolve()
-    site = (root / "site").resolve()
+    project = root.resolve()
+    site = project / "site"
     if resolved == site or site in resolved.parents:
         raise OutputError(f"{out_dir}: personal packs never go inside site/ (it is published); "
                           f"choose a private folder, e.g. private/packs")
+    private = project / "private"
+    if (resolved == project or project in resolved.parents) and not (resolved == private or private in resolved.parents):
+        raise OutputError(f"{out_dir}: inside the project, personal packs go under private/ (git ignores it), "
+                          f"so they are never published or committed; e.g. private/packs")
     if resolved.exists() and not resolved.is_dir():
         raise OutputError(f"{out_dir}: this is a file, not a folder")
     earlier = [p for p in resolved.iterdir() if PACK_GLOB.fullmatch(p.name)] if resolved.is_dir() else []
@@ -518,10 +532,9 @@ def prepare_output_dir(resolved: Path, *, replace: bool) -> None:
 def write_private(target: Path, write: Callable[[io.BufferedWriter], None]) -> None:
     """Write a file readable by its owner only (0600), atomically: a temporary name, then rename."""
     partial = target.with_name(f".{target.name}.part")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # whatever the umask
             write(handle)
         os.replace(partial, target)
     except BaseException:
@@ -545,8 +558,15 @@ class RowResult:
     """What became of one row: written, or why not (a reason without personal data)."""
 
     row: int
-    pages: int = 0
     reason: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """What became of a batch's rows, and how many warnings WeasyPrint gave (their text stays unseen)."""
+
+    rows: list[RowResult]
+    warnings: int = 0
 
 
 @dataclass
@@ -569,8 +589,13 @@ def outline_entries(context: PersonalContext, lang: str, personal_pages: int) ->
     return entries + [(title, page + personal_pages) for title, page in context.contents[lang]]
 
 
-def make_batch(task: BatchTask) -> list[RowResult]:
-    """Lay out a batch of mothers' personal pages once, then write each mother's pack."""
+def make_batch(task: BatchTask) -> BatchResult:
+    """Lay out a batch of mothers' personal pages once, then write each mother's pack.
+
+    Each pack is the static pack with her pages inserted in front, saved, and taken out again.
+    After any failure the static pack is opened afresh, so no pack can inherit a half-undone
+    insertion from another mother's.
+    """
     import pikepdf
 
     from . import packmerge
@@ -578,36 +603,42 @@ def make_batch(task: BatchTask) -> list[RowResult]:
 
     context = _context
     assert context is not None, "init_worker was not called"
-    html = personal_html(context, task.mothers, task.lang)
     try:
-        data, groups = render_personal_pages(html, (context.root / "templates" / "leaflets").as_uri() + "/",
-                                             [f"mother-{m.row}" for m in task.mothers])
+        html = personal_html(context, task.mothers, task.lang)
+        data, groups, warnings = render_personal_pages(
+            html, (context.root / "templates" / "leaflets").as_uri() + "/", [f"mother-{m.row}" for m in task.mothers])
     except Exception as error:  # the message may quote the page: report the kind only
-        return [RowResult(m.row, reason=f"its personal pages could not be laid out ({type(error).__name__})")
-                for m in task.mothers]
+        return BatchResult([RowResult(m.row, f"its personal pages could not be laid out ({type(error).__name__})")
+                            for m in task.mothers])
     results = []
-    with pikepdf.open(io.BytesIO(data)) as batch, pikepdf.open(context.static_packs[task.lang]) as base:
+    with pikepdf.open(io.BytesIO(data)) as batch:
         source_tree = packmerge.structure(batch)
-        for mother, pages, target in zip(task.mothers, groups, task.targets):
-            if len(pages) != expected_pages(mother):
-                results.append(RowResult(mother.row, reason=(
-                    f"its personal pages need {len(pages)} pages instead of {expected_pages(mother)}; "
-                    "shorten the name or the midwife's details")))
-                continue
-            try:
-                with packmerge.inserted(base, batch, pages, at=0, source_tree=source_tree):
-                    packmerge.set_outline(base, outline_entries(context, task.lang, len(pages)))
-                    write_private(target, lambda handle: packmerge.save(base, handle))
-                    results.append(RowResult(mother.row, pages=len(base.pages)))
-            except Exception as error:
-                results.append(RowResult(mother.row, reason=f"its pack could not be written ({type(error).__name__})"))
-    return results
+        base = pikepdf.open(context.static_packs[task.lang])
+        try:
+            for mother, pages, target in zip(task.mothers, groups, task.targets):
+                if len(pages) != expected_pages(mother):
+                    results.append(RowResult(mother.row, (
+                        f"its personal pages need {len(pages)} pages instead of {expected_pages(mother)}; "
+                        "shorten the name or the midwife's details")))
+                    continue
+                try:
+                    with packmerge.inserted(base, batch, pages, at=0, source_tree=source_tree):
+                        packmerge.set_outline(base, outline_entries(context, task.lang, len(pages)))
+                        write_private(target, lambda handle: packmerge.save(base, handle))
+                    results.append(RowResult(mother.row))
+                except Exception as error:
+                    results.append(RowResult(mother.row, f"its pack could not be written ({type(error).__name__})"))
+                    base.close()
+                    base = pikepdf.open(context.static_packs[task.lang])
+        finally:
+            base.close()
+    return BatchResult(results, warnings)
 
 
-def run_batches(tasks: list[BatchTask], context: PersonalContext, workers: int) -> Iterator[list[RowResult]]:
+def run_batches(tasks: list[BatchTask], context: PersonalContext, workers: int) -> Iterator[BatchResult]:
     """Run batches in worker processes; yield each batch's results as it finishes.
 
-    A worker that dies does not hang the run: the rows of every unfinished batch are reported.
+    A worker that dies does not hang the run: the rows of its unfinished batches are reported.
     """
     pool_context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context, initializer=init_worker,
@@ -617,8 +648,11 @@ def run_batches(tasks: list[BatchTask], context: PersonalContext, workers: int) 
             try:
                 yield future.result()
             except BrokenProcessPool:
-                yield [RowResult(m.row, reason="not made: a worker process stopped; run again")
-                       for m in futures[future].mothers]
+                yield BatchResult([RowResult(m.row, "not made: a worker process stopped; run again")
+                                   for m in futures[future].mothers])
+            except Exception as error:  # never a traceback that could quote a register value
+                yield BatchResult([RowResult(m.row, f"not made ({type(error).__name__})")
+                                   for m in futures[future].mothers])
 
 
 def batches(mothers: Sequence[Mother], out_dir: Path, size: int) -> list[BatchTask]:
@@ -635,7 +669,7 @@ def batches(mothers: Sequence[Mother], out_dir: Path, size: int) -> list[BatchTa
 
 def batch_size(count: int, workers: int) -> int:
     """Choose a batch size: big enough to share WeasyPrint's set-up, small enough to share work."""
-    return max(1, min(BATCH_SIZE, math.ceil(count / (workers * 4))))
+    return max(1, min(BATCH_SIZE, max(MIN_BATCH, math.ceil(count / (workers * 4)))))
 
 
 # --- The static pack ---------------------------------------------------------------------------
@@ -675,31 +709,26 @@ def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, P
     from . import packmerge
     from .i18n import load_translations
 
-    contents = []
-    base = None
-    try:
-        for title, path in leaflet_files:
-            source = pikepdf.open(path)
-            if base is None:
-                base = source
-                contents.append((title, 0))
-                continue
+    _ = load_translations(pack.root, lang).gettext
+    (first_title, first_path), *others = leaflet_files
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(pikepdf.open(first_path))
+        contents = [(first_title, 0)]
+        for title, path in others:
             contents.append((title, len(base.pages)))
-            packmerge.append_pdf(base, source)
-        if base is None:
-            raise AsipackError("content/leaflets.yml lists no family leaflet (audience families or caregivers, format a4)")
-        _ = load_translations(pack.root, lang).gettext
-        title = _("Your breastfeeding pack")
-        packmerge.set_metadata(base, title=title, author=str(pack.organisation.get("name") or ""))
+            packmerge.append_pdf(base, stack.enter_context(pikepdf.open(path)))
+        packmerge.set_metadata(base, title=_("Your breastfeeding pack"), author=str(pack.organisation.get("name") or ""))
         packmerge.set_outline(base, contents)
         packmerge.save(base, target)
-    finally:
-        if base is not None:
-            base.close()
     return contents
 
 
 # --- The recipe --------------------------------------------------------------------------------
+
+def current_date() -> datetime.date:
+    """Return today's date: a birth date after it is an error (tests put a fixed date here)."""
+    return datetime.date.today()
+
 
 @dataclass
 class PersonalReport:
@@ -711,6 +740,7 @@ class PersonalReport:
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the static leaflets (no personal data)
+    personal_warnings: int = 0  # WeasyPrint warnings on personal pages: counted, never shown
     seconds: float = 0.0
     static_seconds: float = 0.0
 
@@ -738,18 +768,18 @@ def make_packs(
     The family leaflets come from the build's leaflet cache when they are there (cache=False
     renders them afresh); each is written at most once per run.
     """
-    import time
-
     from .checks import check_pack
     from .content import load_pack
 
     started = time.perf_counter()
-    today = today or datetime.date.today()
+    today = today or current_date()
     resolved = check_output_dir(out_dir, root, replace=replace)
     pack = load_pack(root, organisation_file=organisation_file)
     problems = check_pack(pack, today=today)
     problems.raise_if_failing(strict=strict)
     facts = require_facts(pack)
+    if not family_leaflets(pack):
+        raise AsipackError("content/leaflets.yml lists no family leaflet (audience families or caregivers, format a4)")
     register = read_register(register_path, [lang.code for lang in pack.languages], today=today)
     report = PersonalReport(resolved, rows=len(register.mothers) + len(register.failed_rows),
                             problems=list(register.problems), ignored_columns=register.ignored_columns)
@@ -785,14 +815,17 @@ def make_packs(
         report.static_seconds = time.perf_counter() - started
         tasks = batches(register.mothers, resolved, batch_size(len(register.mothers), workers))
         echo(f"packs: {len(register.mothers)} in {len(tasks)} batch(es) on {workers} worker(s)")
-        for results_of_batch in run_batches(tasks, context, workers):
-            for result in results_of_batch:
+        done = 0
+        for batch_result in run_batches(tasks, context, workers):
+            for result in batch_result.rows:
                 if result.reason:
                     report.problems.append(RowProblem(result.row, result.reason))
                 else:
                     report.written.append(result.row)
+            report.personal_warnings += batch_result.warnings
+            done += len(batch_result.rows)
             if progress:
-                progress(len(report.written) + len(report.problems) - len(register.problems), len(register.mothers))
+                progress(done, len(register.mothers))
     report.written.sort()
     report.problems.sort(key=lambda problem: problem.row)
     report.seconds = time.perf_counter() - started

@@ -20,7 +20,7 @@ LANGUAGES = ("id", "en")
 def built(tmp_path_factory):
     """Build the real content once for the whole session; return the build report."""
     site = tmp_path_factory.mktemp("real") / "site"
-    return build(PROJECT, site_dir=site, today=TODAY, echo=lambda line: None)
+    return build(PROJECT, site_dir=site, today=TODAY, strict=True, echo=lambda line: None)  # as CI: warnings fail
 
 
 @pytest.fixture(scope="session")

@@ -101,3 +101,19 @@ def test_a_fixed_height_box_that_clips_its_content_fails(tmp_pack, tmp_path):
     root = tmp_pack({"content/families/test.en.md": LONG_PAGE.format(clipped)})
     with pytest.raises(BudgetError, match=r"page 1: <div> is \d+ mm too short for its content"):
         build(root, site_dir=tmp_path / "site", today=TODAY, echo=lambda line: None)
+
+
+def test_every_leaflet_fits_its_budget_is_small_enough_for_whatsapp_and_is_accessible(site):
+    import yaml
+
+    from .conftest import PROJECT
+
+    catalogue = yaml.safe_load((PROJECT / "content" / "leaflets.yml").read_text())
+    for slug, entry in catalogue.items():
+        for lang in LANGUAGES:
+            path = site / "downloads" / lang / f"{slug}.pdf"
+            pdf = PdfReader(path)
+            assert len(pdf.pages) <= entry["pages"], f"{lang}/{slug}.pdf is over its page budget"
+            assert path.stat().st_size <= 400 * 1024, f"{lang}/{slug}.pdf is {path.stat().st_size // 1024} KB"
+            root = pdf.trailer["/Root"]
+            assert root["/Lang"] == lang and "/StructTreeRoot" in root and pdf.metadata.title, f"{lang}/{slug}.pdf"

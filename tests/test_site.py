@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from asipack.content import load_pack
 from asipack.mkdocs_hooks import folder_to_index
-from asipack.site import SECTIONS, reading_order, section_of, write_bundles
+from asipack.site import PRINT_SUFFIX, SECTIONS, reading_order, section_of, write_bundles
 from asipack.urls import SiteUrls
 
 from .conftest import LANGUAGES, PROJECT
@@ -179,7 +179,10 @@ def test_the_downloads_page_lists_every_leaflet_with_its_pages_and_size(site, pa
 def test_one_zip_per_language_holds_every_leaflet(site, pack, lang):
     bundle = site / "downloads" / lang / f"asipack-{lang}.zip"
     with zipfile.ZipFile(bundle) as archive:
-        assert archive.namelist() == [f"asipack-{lang}/{slug}.pdf" for slug in pack.leaflets]
+        expected = [f"asipack-{lang}/{slug}{suffix}.pdf" for slug in pack.leaflets for suffix in ("", PRINT_SUFFIX)
+                    if (site / "downloads" / lang / f"{slug}{suffix}.pdf").is_file()]
+        assert archive.namelist() == expected
+        assert len(expected) == len(pack.leaflets) + 1, "every leaflet, and the booklet's A4 print file"
         for name in archive.namelist():
             assert archive.read(name) == (site / "downloads" / lang / Path(name).name).read_bytes()
     assert f'/asipack-{lang}.zip" download>' in (language_root(site, lang) / "leaflets" / "index.html").read_text()

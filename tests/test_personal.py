@@ -1,0 +1,432 @@
+"""Personal packs: one accessible PDF per mother from a register, private, in her language."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import shutil
+import stat
+import textwrap
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from asipack import cli, packmerge, personal
+from asipack.content import Fact
+
+from .conftest import MINIMAL_FILES, PROJECT, TODAY
+
+HEADER = "name,language,baby_birth_date,midwife_name,midwife_phone,return_to_work_date,hours_away,feeds_per_day"
+# Fictional people only. Row 2 has a plan, row 3 not, row 4 is in English with a plan.
+ROWS = [
+    "Siti Contoh,id,2026-11-20,Ani Lestari,+62 812 0000 0101,2027-02-22,11,8",
+    "Dewi Contoh,id,2026-11-24,Rina Marlina,+62 813 0000 0202,,,",
+    "Sarah Example,en,2026-11-20,Yuli Hartati,(021) 000 0303,2027-02-22,,",
+]
+# Facts the personal pages need that facts.yml may not have yet (proposed; see docs/personal.md).
+PROPOSED_FACTS = {
+    "programme.tele_1_at": {"value": 2, "unit": "week", "source": "reviana-homecare-2025"},
+    "programme.tele_2_at": {"value": 4, "unit": "week", "source": "reviana-homecare-2025"},
+    "work.practise_from": {"value": 1, "unit": "month", "source": "nkch-back-to-work"},
+}
+STATIC_PAGES = 1  # the minimal pack's one family leaflet fits on one page
+
+
+def plan_facts() -> dict:
+    """Return the facts the personal pages use: the project's own, the proposed ones where missing."""
+    real = yaml.safe_load((PROJECT / "content" / "facts.yml").read_text(encoding="utf-8"))
+    return {key: real.get(key) or PROPOSED_FACTS[key] for key in personal.PLAN_FACTS}
+
+
+def write_pack(root: Path, files: dict[str, str | None] | None = None) -> Path:
+    """Write a small content tree with one family leaflet and the facts personal packs need.
+
+    The code is copied, not linked, so the catalog check finds the strings it uses.
+    """
+    root.mkdir(parents=True)
+    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy(PROJECT / "babel.cfg", root / "babel.cfg")
+    for folder in ("templates", "translations", "asipack"):
+        shutil.copytree(PROJECT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "content" / "images").mkdir(parents=True)
+    facts = yaml.safe_load(textwrap.dedent(MINIMAL_FILES["content/facts.yml"])) | plan_facts()
+    merged = {
+        **MINIMAL_FILES,
+        "content/facts.yml": yaml.safe_dump(facts, sort_keys=False),
+        "content/sources.yml": (PROJECT / "content" / "sources.yml").read_text(encoding="utf-8"),
+        **(files or {}),
+    }
+    for name, text in merged.items():
+        if text is not None:
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def write_register(path: Path, rows: list[str], header: str = HEADER) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def make(root: Path, register: Path, out: Path, **options) -> personal.PersonalReport:
+    return personal.make_packs(root, register, out, today=TODAY, echo=lambda line: None, **options)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Packs for the three sample rows, made once for the tests that only read them."""
+    base = tmp_path_factory.mktemp("personal")
+    root = write_pack(base / "pack")
+    register = write_register(base / "register.csv", ROWS)
+    report = make(root, register, base / "private" / "packs")
+    return report
+
+
+def pack_path(report: personal.PersonalReport, row: int) -> Path:
+    return report.out_dir / f"row-{row:04d}.pdf"
+
+
+def text_of(path: Path, pages=None) -> str:
+    reader = PdfReader(path)
+    chosen = reader.pages if pages is None else [reader.pages[i] for i in pages]
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in chosen)).replace("\u00a0", " ")
+
+
+# --- The register ------------------------------------------------------------------------------
+
+def test_the_sample_register_is_valid_and_fictional():
+    register = personal.read_register(PROJECT / "docs" / "register-sample.csv", ["id", "en"], today=TODAY)
+    assert register.problems == []
+    assert len(register.mothers) >= 6
+    assert {m.lang for m in register.mothers} == {"id", "en"}
+    assert any(m.return_date for m in register.mothers) and any(not m.return_date for m in register.mothers)
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("Ani,id,2026-13-01,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is not a date in the form YYYY-MM-DD"),
+    ("Ani,id,20/11/2026,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is not a date in the form YYYY-MM-DD"),
+    ("Ani,id,2026-12-01,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is in the future"),
+    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2026-11-19,,", "row 2: return_to_work_date is before baby_birth_date"),
+    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-30,,", "row 2: return_to_work_date is not a date in the form YYYY-MM-DD"),
+    ("Ani,fr,2026-11-20,Bidan,+62 812 0000 0101,,,", "row 2: language must be one of: id, en"),
+    ("Ani,,2026-11-20,Bidan,+62 812 0000 0101,,,", "row 2: language is missing (it is required)"),
+    ("Ani,id,,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is missing (it is required)"),
+    ("Ani,id,2026-11-20,,+62 812 0000 0101,,,", "row 2: midwife_name is missing (it is required)"),
+    ("Ani,id,2026-11-20,Bidan,,,,", "row 2: midwife_phone is missing (it is required)"),
+    ("Ani,id,2026-11-20,Bidan,call me,,,", "row 2: midwife_phone is not a phone number (digits, spaces, +, -, brackets)"),
+    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,30,", "row 2: hours_away must be a number of hours above 0 and at most 24"),
+    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,,eight", "row 2: feeds_per_day must be a whole number from 4 to 16"),
+])
+def test_an_invalid_row_is_reported_by_row_number_and_reason_without_its_values(tmp_path, row, reason):
+    register = personal.read_register(write_register(tmp_path / "r.csv", [row]), ["id", "en"], today=TODAY)
+    assert register.mothers == []
+    assert reason in [str(problem) for problem in register.problems]
+    for value in row.split(","):
+        if len(value) > 2:  # the language codes are the only shorter values
+            assert all(value not in str(problem) for problem in register.problems)
+
+
+def test_rows_are_numbered_as_a_spreadsheet_numbers_them_and_every_problem_of_a_row_is_given(tmp_path):
+    rows = [ROWS[0], "", "X,xx,2026-11-20,,+62 812 0000 0101,,,", ROWS[1]]
+    register = personal.read_register(write_register(tmp_path / "r.csv", rows), ["id", "en"], today=TODAY)
+    assert [m.row for m in register.mothers] == [2, 5]
+    assert [str(p) for p in register.problems] == [
+        "row 4: midwife_name is missing (it is required)", "row 4: language must be one of: id, en"]
+
+
+def test_a_register_saved_by_a_spreadsheet_with_semicolons_a_bom_and_decimal_commas_is_read(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(("\ufeff" + HEADER.replace(",", ";") + "\n"
+                      + "Siti;ID;2026-11-20;Ani;+62 812 0000 0101;2027-02-22;9,5;\n").encode("utf-8"))
+    register = personal.read_register(path, ["id", "en"], today=TODAY)
+    assert register.problems == []
+    assert register.mothers[0].lang == "id" and register.mothers[0].hours_away == 9.5
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("name,language\nSiti,id\n", "the register has no column 'baby_birth_date', 'midwife_name', 'midwife_phone'"),
+    ("", "the register is empty; it needs a header row"),
+])
+def test_a_register_that_cannot_be_read_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "r.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(personal.RegisterError, match=re.escape(message)):
+        personal.read_register(path, ["id", "en"], today=TODAY)
+
+
+def test_a_register_that_is_not_utf8_says_how_to_save_it(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes((HEADER + "\nSíti,id,2026-11-20,Ani,+62 812 0000 0101,,,\n").encode("latin-1"))
+    with pytest.raises(personal.RegisterError, match="not UTF-8 text; save it as 'CSV UTF-8'"):
+        personal.read_register(path, ["id", "en"], today=TODAY)
+
+
+# --- Dates and amounts from facts --------------------------------------------------------------
+
+FACTS = {key: Fact(key, entry["value"], entry["unit"], entry["source"], 1) for key, entry in plan_facts().items()}
+
+
+def test_the_visit_schedule_counts_from_the_birth():
+    visits = personal.visit_dates(datetime.date(2026, 11, 20), FACTS)
+    assert visits == personal.Visits(
+        visit_1=datetime.date(2026, 11, 23),  # within 72 hours
+        visit_2=datetime.date(2026, 11, 27),  # in week 1
+        tele_1=datetime.date(2026, 12, 4),  # at 2 weeks
+        tele_2=datetime.date(2026, 12, 18),  # at 4 weeks
+        monitoring=datetime.date(2027, 1, 1),  # at 6 weeks
+    )
+
+
+def test_the_return_plan_is_computed_from_facts():
+    mother = personal.Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
+                             return_date=datetime.date(2027, 2, 22), hours_away=11, feeds_per_day=8)
+    plan = personal.return_plan(mother, FACTS)
+    assert plan.practise_from == datetime.date(2026, 12, 20)  # about 1 month old
+    assert plan.stock_from == datetime.date(2027, 2, 8)  # 2 weeks before
+    assert (plan.trial_from, plan.trial_to) == (datetime.date(2027, 2, 15), datetime.date(2027, 2, 18))  # 4-7 days before
+    assert plan.per_feed_ml == 95  # 750 mL / 8 feeds = 93.75, to the nearest 5 mL
+    assert plan.feeds_missed == 4  # 11 hours / 3 hours between feeds, rounded up
+    assert plan.milk_ml == 380
+    assert plan.total_ml == (410, 440)  # plus a spare portion of 30-60 mL
+    assert plan.breaks == 3  # expressing at least every 3 hours between leaving and coming home
+    assert not plan.hours_counted
+
+
+def test_without_hours_or_feeds_the_plan_counts_a_usual_day_and_says_so():
+    mother = personal.Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
+                             return_date=datetime.date(2027, 2, 22))
+    plan = personal.return_plan(mother, FACTS)
+    assert plan.hours_counted and plan.hours_away == 11 and plan.feeds_per_day == 8
+
+
+def test_an_early_return_puts_no_step_before_the_birth():
+    mother = personal.Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
+                             return_date=datetime.date(2026, 11, 25), hours_away=4)
+    plan = personal.return_plan(mother, FACTS)
+    assert plan.practise_from is None
+    assert plan.stock_from == plan.trial_from == datetime.date(2026, 11, 20)
+    assert plan.breaks == 1
+
+
+def test_a_missing_fact_is_one_clear_error_naming_it(tmp_path):
+    facts = plan_facts()
+    del facts["programme.tele_1_at"]
+    root = write_pack(tmp_path / "pack", {"content/facts.yml": yaml.safe_dump(facts | {"storage.fridge": {
+        "value": 4, "unit": "day", "source": "cdc-storage"}})})
+    register = write_register(tmp_path / "r.csv", ROWS[:1])
+    with pytest.raises(personal.MissingFactError, match=r"programme\.tele_1_at: the baby's age at tele-counselling 1"):
+        make(root, register, tmp_path / "out")
+
+
+# --- The packs ----------------------------------------------------------------------------------
+
+def test_every_valid_row_becomes_a_pack_in_her_language(made):
+    assert made.written == [2, 3, 4] and made.problems == []
+    assert made.warnings == [] and made.personal_warnings == 0, "WeasyPrint warned about a page"
+    expected = {2: ("id", 2), 3: ("id", 1), 4: ("en", 2)}  # language, personal pages (the plan needs a return date)
+    for row, (lang, pages) in expected.items():
+        pdf = PdfReader(pack_path(made, row))
+        assert pdf.trailer["/Root"]["/Lang"] == lang
+        assert len(pdf.pages) == pages + STATIC_PAGES
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (2, ["Dibuat untuk Siti Contoh.", "Bayi Ibu lahir pada Jumat, 20 November 2026.",
+         "Kunjungan rumah 1: paling lambat Senin, 23 November 2026 (dalam 72 jam setelah lahir)",
+         "Kunjungan rumah 2: paling lambat Jumat, 27 November 2026",
+         "Telekonseling 1: sekitar Jumat, 4 Desember 2026", "Telekonseling 2: sekitar Jumat, 18 Desember 2026",
+         "Pemantauan: sekitar Jumat, 1 Januari 2027", "Ani Lestari", "+62 812 0000 0101"]),
+    (4, ["Made for Sarah Example.", "Your baby was born on Friday, 20 November 2026.",
+         "Home visit 1: by Monday, 23 November 2026 (within 72 hours of the birth)",
+         "Monitoring check: around Friday, 1 January 2027", "Yuli Hartati", "(021) 000 0303"]),
+])
+def test_the_cover_gives_her_name_dates_and_midwife_in_her_language(made, row, expected):
+    cover = text_of(pack_path(made, row), pages=[0])
+    for text in expected:
+        assert text in cover
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (2, ["Hari pertama Ibu kembali bekerja: Senin, 22 Februari 2027.", "Mulai Minggu, 20 Desember 2026",
+         "Mulai Senin, 8 Februari 2027", "Antara Senin, 15 Februari 2027 dan Kamis, 18 Februari 2027",
+         "Ibu pergi sekitar 11 jam", "bayi menyusu sekitar 8 kali dalam 24 jam",
+         "sekitar 4 kali minum, masing-masing 95 mL: 380 mL", "Siapkan 410–440 mL untuk setiap hari kerja",
+         "porsi cadangan kecil 30–60 mL", "Perah ASI sekitar 3 kali di tempat kerja, setiap 2–3 jam",
+         "Daftar periksa untuk pengasuh", "Beri sekitar 95 mL setiap kali minum"]),
+    (4, ["Your first day back at work: Monday, 22 February 2027.", "about 4 feeds of 95 ml: 380 ml",
+         "Leave 410–440 ml for each work day", "We counted a usual working day",
+         "Express about 3 times at work, every 2–3 hours, for 15–20 minutes each time.",
+         "Checklist for the caregiver", "Give about 95 ml at each feed"]),
+])
+def test_the_plan_page_gives_her_dates_milk_breaks_and_a_caregiver_checklist(made, row, expected):
+    plan = text_of(pack_path(made, row), pages=[1])
+    for text in expected:
+        assert text in plan
+
+
+def test_without_a_return_date_there_is_no_plan_page(made):
+    assert "Rencana Ibu kembali bekerja" not in text_of(pack_path(made, 3), pages=[0, 1])
+
+
+@pytest.mark.parametrize("row", [2, 3, 4])
+def test_a_pack_keeps_its_tags_language_and_title(made, row):
+    with pikepdf.open(pack_path(made, row)) as pdf:
+        root = pdf.Root
+        assert bool(root.MarkInfo.Marked) and bool(root.ViewerPreferences.DisplayDocTitle)
+        meta = pdf.open_metadata()
+        assert meta.get("dc:title") == str(pdf.docinfo.Title) and str(pdf.docinfo.Title)
+        assert meta.get("{http://www.aiim.org/pdfua/ns/id/}part") == "1"
+        tree = root.StructTreeRoot
+        document = tree.K[0]
+        assert document.S == "/Document"
+        numbers = pikepdf.NumberTree(tree.ParentTree)
+        keys = [int(page.obj.StructParents) for page in pdf.pages]
+        keys += [int(a.StructParent) for page in pdf.pages for a in page.obj.get("/Annots", []) if "/StructParent" in a]
+        assert len(set(keys)) == len(keys), "every page and link has its own key"
+        assert all(key in numbers for key in keys)
+        assert int(tree.ParentTreeNextKey) > max(int(key) for key in numbers.keys())
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        kid_pages = [pages[kid.Pg.objgen] for kid in document.K]
+        assert kid_pages == sorted(kid_pages) and set(kid_pages) == set(range(len(pdf.pages))), \
+            "every page's elements hang from the document element, in page order"
+        for element in numbers[keys[0]]:  # the cover's marked content reaches the document element
+            while element.objgen != document.objgen:
+                element = element.P
+        for page in pdf.pages:  # every piece of marked content maps to an element of its own page
+            entry = numbers[int(page.obj.StructParents)]
+            for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+                mcid = int(operands[1].MCID)
+                assert entry[mcid].Pg.objgen == page.obj.objgen
+        assert pdf.check_pdf_syntax() == []
+        assert [item.title for item in pdf.open_outline().root][0] in ("Kunjungan dan kontak Ibu", "Your visits and contacts")
+
+
+def test_the_plan_page_brings_its_structure_elements(made):
+    def elements(pdf: pikepdf.Pdf) -> int:
+        return sum(1 for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem")
+
+    with pikepdf.open(pack_path(made, 2)) as pack, pikepdf.open(pack_path(made, 3)) as shorter:
+        # the same static leaflet; the only difference is the plan page
+        assert elements(pack) > elements(shorter) > 0
+        assert len(pack.Root.StructTreeRoot.K[0].K) > len(shorter.Root.StructTreeRoot.K[0].K)
+
+
+def test_text_from_the_register_is_printed_as_text(tmp_path):
+    root = write_pack(tmp_path / "pack")
+    register = write_register(tmp_path / "r.csv", ["<b>Siti</b> & Co,en,2026-11-20,<i>Ani</i>,+62 812 0000 0101,,,"])
+    report = make(root, register, tmp_path / "out")
+    cover = text_of(pack_path(report, 2), pages=[0])
+    assert "Made for <b>Siti</b> & Co." in cover and "<i>Ani</i>" in cover
+
+
+def test_one_mothers_details_never_reach_another_mothers_pack(made):
+    """Mothers laid out in one batch share a document in memory, never a file."""
+    own = {2: ("Siti Contoh", "0000 0101", "Ani Lestari"), 3: ("Dewi Contoh", "0000 0202", "Rina Marlina")}
+    for row, other in ((2, 3), (3, 2)):
+        with pikepdf.open(pack_path(made, row)) as pdf:
+            data = b"".join(obj.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Stream))
+            data += b"".join(obj.unparse(resolved=True) for obj in pdf.objects if not isinstance(obj, pikepdf.Stream))
+        text = text_of(pack_path(made, row))
+        for value in own[other]:
+            assert value not in text and value.encode() not in data
+
+
+# --- Privacy ------------------------------------------------------------------------------------
+
+def test_packs_are_readable_by_their_owner_only(made):
+    assert stat.S_IMODE(made.out_dir.stat().st_mode) == 0o700
+    for path in made.out_dir.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert sorted(p.name for p in made.out_dir.iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf"]
+
+
+@pytest.mark.parametrize(("inside", "message"), [
+    ("site", "personal packs never go inside site/ (it is published)"),
+    ("site/private", "personal packs never go inside site/ (it is published)"),
+    ("content/packs", "inside the project, personal packs go under private/ (git ignores it)"),
+    ("packs", "inside the project, personal packs go under private/ (git ignores it)"),
+])
+def test_an_output_folder_that_is_published_or_could_be_committed_is_refused(tmp_path, inside, message):
+    root = write_pack(tmp_path / "pack")
+    register = write_register(tmp_path / "r.csv", ROWS[:1])
+    with pytest.raises(personal.OutputError, match=re.escape(message)):
+        make(root, register, root / inside)
+    assert not (root / inside).exists()
+
+
+def test_packs_of_an_earlier_run_are_never_mixed_with_new_ones(tmp_path):
+    root = write_pack(tmp_path / "pack")
+    out = root / "private" / "packs"  # inside the project, private/ is the place
+    out.mkdir(parents=True)
+    (out / "row-0009.pdf").write_bytes(b"an earlier pack")
+    register = write_register(tmp_path / "r.csv", ROWS[:1])
+    with pytest.raises(personal.OutputError, match="holds 1 pack"):
+        make(root, register, out)
+    make(root, register, out, replace=True)
+    assert sorted(p.name for p in out.iterdir()) == ["row-0002.pdf"]
+
+
+def run_cli(monkeypatch, root: Path, *args: str):
+    monkeypatch.setattr(cli, "PROJECT_ROOT", root)
+    monkeypatch.setattr(personal, "current_date", lambda: TODAY)
+    return CliRunner().invoke(cli.main, ["personal", *args])
+
+
+def test_the_command_reports_counts_and_row_numbers_only_and_fails_when_a_row_fails(tmp_path, monkeypatch):
+    root = write_pack(tmp_path / "pack")
+    rows = ROWS + ["Putri Rahasia,id,2099-01-01,Bidan Rahasia,+62 899 1234 5678,,,"]
+    register = write_register(tmp_path / "r.csv", rows)
+    result = run_cli(monkeypatch, root, str(register), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "3 of 4 row(s) made into packs" in result.output
+    assert "row 5: baby_birth_date is in the future" in result.output
+    for row in rows:
+        for value in row.split(","):
+            if len(value) > 2 and value not in ("id", "en"):
+                assert value not in result.output, value
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf"]
+
+
+def test_the_command_shows_progress_as_plain_lines_when_not_on_a_terminal(tmp_path, monkeypatch):
+    root = write_pack(tmp_path / "pack")
+    register = write_register(tmp_path / "r.csv", ROWS * 4)
+    result = run_cli(monkeypatch, root, str(register), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    progress = re.findall(r"^  packs (\d+)/12$", result.output, flags=re.M)
+    assert progress and progress[-1] == "12"
+
+
+def test_the_command_refuses_site_with_a_clear_error(tmp_path, monkeypatch):
+    root = write_pack(tmp_path / "pack")
+    register = write_register(tmp_path / "r.csv", ROWS[:1])
+    result = run_cli(monkeypatch, root, str(register), "--out", str(root / "site" / "packs"))
+    assert result.exit_code == 1
+    assert "personal packs never go inside site/" in result.output
+
+
+# --- Joining tagged PDFs ------------------------------------------------------------------------
+
+def test_inserted_pages_are_taken_out_again_leaving_the_base_as_it_was(made):
+    with pikepdf.open(pack_path(made, 3)) as base, pikepdf.open(pack_path(made, 2)) as source:
+        before = io.BytesIO()
+        packmerge.save(base, before)
+        count = len(base.pages)
+        with packmerge.inserted(base, source, [0, 1], at=0):
+            assert len(base.pages) == count + 2
+            packmerge.set_outline(base, [("Cover", 0), ("Plan", 1)])
+        after = io.BytesIO()
+        packmerge.save(base, after)
+        assert after.getvalue() == before.getvalue()
+
+
+def test_an_untagged_pdf_cannot_be_joined(tmp_path):
+    untagged = pikepdf.new()
+    untagged.add_blank_page()
+    with pytest.raises(packmerge.MergeError, match="not tagged"):
+        packmerge.append_pdf(untagged, untagged)
