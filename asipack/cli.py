@@ -152,3 +152,45 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
     if (strict or ctx.obj["strict"]) and (report.warnings or report.personal_warnings):
         click.echo("--strict: warnings count as errors", err=True)
         sys.exit(1)
+
+
+@main.command()
+@org_option
+@click.option("--port", default=8000, show_default=True, help="The port to serve on (127.0.0.1 only).")
+@click.pass_context
+def serve(ctx: click.Context, organisation_file: Path | None, port: int) -> None:
+    """Build site/, serve it on 127.0.0.1, and rebuild whenever the content changes (refresh to see it)."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    from .build import build
+    from .cache import inputs_stamp
+
+    organisation_file = organisation_file or ctx.obj["organisation_file"]
+    site_dir = PROJECT_ROOT / "site"
+
+    def rebuild() -> None:
+        try:
+            report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, echo=lambda line: None)
+            click.echo(f"  built in {report.seconds:.1f} s ({report.reused} leaflet(s) reused)" if not report.unchanged else "  up to date")
+        except AsipackError as error:  # keep serving the last good site
+            click.echo(str(error), err=True)
+
+    rebuild()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(f"Serving http://127.0.0.1:{port}/ (Ctrl+C to stop); watching content/, templates/ and translations/")
+    stamp = inputs_stamp(PROJECT_ROOT, organisation_file, "serve")
+    try:
+        while True:
+            time.sleep(1)
+            now = inputs_stamp(PROJECT_ROOT, organisation_file, "serve")
+            if now != stamp:
+                stamp = now
+                click.echo("change seen: rebuilding")
+                rebuild()
+    except KeyboardInterrupt:
+        server.shutdown()
