@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .cache import LeafletCache, StampFile, environment_digest, inputs_stamp
+from .cache import LeafletCache, StampFile, cache_directory, environment_digest, inputs_stamp
 from .checks import check_pack
 from .content import Pack, load_pack
 from .errors import ContentError, Problem
@@ -140,7 +140,7 @@ def build(
     problems = check_pack(pack, today=today)
     problems.raise_if_failing(strict=strict)
     report = BuildReport(site_dir=site_dir, warnings=list(problems.warnings))
-    rendered = PageRenderer(pack).render_all()
+    rendered = PageRenderer(pack, cache_dir=cache_directory(root) / "markdown").render_all()
     urls = site_urls(pack)
     cache = LeafletCache(root, environment_digest(root, organisation_file))
     with tempfile.TemporaryDirectory(prefix="asipack-") as scratch, atomic_directory(site_dir) as out:

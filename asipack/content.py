@@ -15,6 +15,7 @@ import yaml
 
 from .errors import Problems
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same result, faster
 PAGE_SUFFIX = ".md"
 NOT_PAGES = {"partials", "images"}  # folders under content/ that hold no pages
 
@@ -107,8 +108,8 @@ def read_yaml(path: Path, problems: Problems) -> tuple[Any, dict[str, int]]:
         problems.error(path, None, "file not found")
         return None, {}
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -139,8 +140,8 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[dict,
     body = text[end + 5 :]
     body_line = raw.count("\n") + 4
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(raw) or {}
+        node = yaml.compose(raw, Loader=YAML_LOADER)
+        meta = yaml.load(raw, Loader=YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.error(path, (mark.line + 2) if mark else 1, "the front matter is not valid YAML")

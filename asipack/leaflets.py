@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,9 @@ class LeafletJob:
     imposed_target: Path | None = None  # an A5 booklet is also imposed on A4 for duplex printing
 
 
+@functools.lru_cache(maxsize=None)
 def template_environment(root: Path, lang: str) -> jinja2.Environment:
-    """Return the leaflet template environment with the language's gettext catalog."""
+    """Return the leaflet template environment with the language's gettext catalog (one per language)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates" / "leaflets"),
         autoescape=True,
@@ -82,7 +84,6 @@ def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
         "body_html": Markup(body),
         "cards": [without_ids(card) for card in split_cards(body)],
         "twin_url": twin_url,
-        "qr_uri": qr_data_uri(twin_url),
         "checked_on": as_date(page.meta.get("last_checked")),
         "review_on": as_date(page.meta.get("next_review")),
         "last_checked": format_date(as_date(page.meta.get("last_checked")), "long", locale=locale),
@@ -101,6 +102,7 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
     locale = pack.language(lang).locale
     template = template_environment(pack.root, lang).get_template(f"{leaflet.format}.html.j2")
     main = page_view(pack, rendered[leaflet.page][lang], urls)
+    main["qr_uri"] = qr_data_uri(main["twin_url"])
     others = [page_view(pack, rendered[leaflet.page][other.code], urls) for other in pack.languages if other.code != lang]
     parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.options.get("contents", [])]
     shown = [main] + parts

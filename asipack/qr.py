@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import segno
 
 
+@functools.lru_cache(maxsize=None)
 def qr_data_uri(url: str) -> str:
     """Return an SVG data URI of a QR code for a URL, sized by its box in the template."""
     code = segno.make(url, error="m", micro=False)

@@ -6,6 +6,9 @@ same text into the same blocks and cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +68,14 @@ def markdown_settings(root: Path) -> tuple[list[Any], dict[str, Any]]:
 class PageRenderer:
     """Render pages of one pack, per language, with one Markdown configuration."""
 
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, *, cache_dir: Path | None = None):
         self.pack = pack
         self.environment = content_environment()
         self.extensions, self.extension_configs = markdown_settings(pack.root)
+        self.cache_dir = cache_dir  # pages already rendered, by the hash of their text and inputs
+        self._inputs: str | None = None
+        settings = f"{markdown.__version__}\0{self.extensions!r}\0{sorted(self.extension_configs.items())!r}"
+        self.settings_digest = hashlib.sha256(settings.encode()).hexdigest()
 
     def prepass(self, text: str, lang: str) -> str:
         """Put facts and snippets into a Markdown text, formatted for the language."""
@@ -87,10 +94,37 @@ class PageRenderer:
         converter = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
         return converter.convert(text)
 
+    def inputs_digest(self) -> str:
+        """Fingerprint what a page's rendering depends on besides its own text: facts, snippets, languages, code."""
+        content = self.pack.content_dir
+        paths = [content / "facts.yml", content / "languages.yml", content / "partials", Path(__file__).parent / "facts.py",
+                 Path(__file__)]
+        digest = hashlib.sha256(self.settings_digest.encode())
+        for path in paths:
+            for file in sorted(path.glob("*")) if path.is_dir() else [path]:
+                if file.is_file():
+                    digest.update(file.name.encode() + b"\0" + file.read_bytes())
+        return digest.hexdigest()
+
     def render(self, page: Page) -> RenderedPage:
-        """Render one page in its language."""
+        """Render one page in its language (reusing an earlier render of the same text and inputs)."""
+        if self.cache_dir is None:
+            text = self.prepass(page.body, page.lang)
+            return RenderedPage(page, text, self.to_html(text))
+        if self._inputs is None:
+            self._inputs = self.inputs_digest()
+        key = hashlib.sha256(f"{self._inputs}\0{page.lang}\0{page.body}".encode()).hexdigest()
+        cached = self.cache_dir / f"{key}.json"
+        if cached.is_file():
+            record = json.loads(cached.read_text(encoding="utf-8"))
+            return RenderedPage(page, record["markdown"], record["html"])
         text = self.prepass(page.body, page.lang)
-        return RenderedPage(page, text, self.to_html(text))
+        rendered = RenderedPage(page, text, self.to_html(text))
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".part{os.getpid()}")
+        partial.write_text(json.dumps({"markdown": text, "html": rendered.html}), encoding="utf-8")
+        os.replace(partial, cached)
+        return rendered
 
     def render_all(self) -> dict[str, dict[str, RenderedPage]]:
         """Render every page in every language."""

@@ -9,6 +9,8 @@ that lists every leaflet by audience, and a zip of all its PDFs (written by writ
 from __future__ import annotations
 
 import html
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -24,6 +26,7 @@ from babel.numbers import format_decimal
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from .cache import cache_directory, files_digest, tool_versions
 from .content import Pack
 from .i18n import load_translations
 from .render import RenderedPage
@@ -294,21 +297,48 @@ class CountWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def built_site_digest(pack: Pack, docs: Path, lang: str, urls: SiteUrls) -> str:
+    """Fingerprint everything one language's MkDocs build reads: staged pages, theme, config, code, tools."""
+    parts = [
+        files_digest([docs], docs),
+        files_digest([pack.root / "mkdocs.yml", pack.root / "templates" / "site", pack.root / "translations", PACKAGE_DIR], pack.root),
+        tool_versions(), lang, urls.site_url, str(urls.use_directory_urls),
+        ",".join(language.code for language in pack.languages),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def write_site(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], out: Path, staging: Path, urls: SiteUrls,
                downloads: dict[tuple[str, str], dict[str, Any]],
                bundles: dict[str, dict[str, Any]] | None = None) -> list[str]:
-    """Build every language's site into out/ (default language first); return MkDocs' warnings."""
+    """Build every language's site into out/ (default language first); return MkDocs' warnings.
+
+    A language whose inputs are unchanged since the last build is copied from the cache
+    instead of being built again, with the warnings its build gave.
+    """
     handler = CountWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    warnings: list[str] = []
     try:
         for language in pack.languages:
             docs = stage_language(pack, rendered, language.code, staging, downloads, (bundles or {}).get(language.code), urls)
-            built = staging / "built" / language.code
-            config = language_config(pack, language.code, docs, built, urls)
-            mkdocs_build(config)
-            shutil.copytree(built, out / urls.language_root(language.code), dirs_exist_ok=True)
+            cached = cache_directory(pack.root) / "site" / language.code
+            record = cached / "record.json"
+            digest = built_site_digest(pack, docs, language.code, urls)
+            if record.is_file() and json.loads(record.read_text()).get("digest") == digest:
+                warnings += json.loads(record.read_text())["warnings"]
+            else:
+                built = staging / "built" / language.code
+                config = language_config(pack, language.code, docs, built, urls)
+                handler.messages = []
+                mkdocs_build(config)
+                warnings += handler.messages
+                shutil.rmtree(cached, ignore_errors=True)
+                shutil.copytree(built, cached / "built")
+                record.write_text(json.dumps({"digest": digest, "warnings": handler.messages}))
+            shutil.copytree(cached / "built", out / urls.language_root(language.code), dirs_exist_ok=True)
         write_host_rules(pack, out, urls)
     finally:
         logger.removeHandler(handler)
-    return handler.messages
+    return warnings

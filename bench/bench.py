@@ -19,7 +19,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 COPIED = ["asipack", "content", "templates", "translations", "mkdocs.yml", "babel.cfg", "build.py"]
-EDITED_PAGE = "content/families/expressing-storing.en.md"
+EDITED_PAGE = "content/midwives/gather-guide.en.md"  # a page with one leaflet
+EDITED_BOOKLET_PAGE = "content/families/expressing-storing.en.md"  # a page in its leaflet and in the 42-page booklet
 
 
 def copy_project(target: Path) -> None:
@@ -30,6 +31,14 @@ def copy_project(target: Path) -> None:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, target / name)
+
+
+def edit_one_word(page: Path) -> None:
+    """Change one word in the body of a page (its first lowercase 'the' becomes 'The')."""
+    head, _, body = page.read_text().partition("\n# ")
+    changed = body.replace(" the ", " The ", 1)
+    assert changed != body, f"nothing to edit in {page}"
+    page.write_text(head + "\n# " + changed)
 
 
 def timed_build(root: Path) -> tuple[float, int]:
@@ -87,15 +96,16 @@ def main() -> None:
         raw = raw_tools(root)
         raw_total = raw["mkdocs"] + raw["weasyprint"]
         noop, _ = timed_build(root)
-        page = root / EDITED_PAGE
-        head, _, body = page.read_text().partition("\n# ")
-        page.write_text(head + "\n# " + body.replace(" milk", " Milk", 1))  # one word of one page changes
+        edit_one_word(root / EDITED_PAGE)
         onepage, _ = timed_build(root)
+        edit_one_word(root / EDITED_BOOKLET_PAGE)
+        booklet_page, _ = timed_build(root)
     print(f"leaflets: {raw['leaflets']} PDFs")
     print(f"full clean build:       {full:7.2f} s   (peak memory {peak / 1024:.0f} MiB)")
     print(f"raw tools, sequential:  {raw_total:7.2f} s   (mkdocs build {raw['mkdocs']:.2f} s + WeasyPrint {raw['weasyprint']:.2f} s)")
     print(f"no-op rebuild:          {noop:7.2f} s")
     print(f"one-page edit rebuild:  {onepage:7.2f} s   ({EDITED_PAGE})")
+    print(f"booklet-page edit:      {booklet_page:7.2f} s   ({EDITED_BOOKLET_PAGE}: its leaflet and the booklet; {booklet_page / full:.3f} of full)")
     print(f"full/raw={full / raw_total:.2f} noop/full={noop / full:.3f} onepage/full={onepage / full:.3f}")
 
 
