@@ -14,6 +14,7 @@ from babel.dates import format_date
 from . import EDITION
 from .content import Leaflet, Pack, as_date
 from .i18n import load_translations
+from .cache import cache_directory
 from .qr import qr_data_uri
 from .render import RenderedPage
 from .urls import SiteUrls
@@ -102,7 +103,7 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
     locale = pack.language(lang).locale
     template = template_environment(pack.root, lang).get_template(f"{leaflet.format}.html.j2")
     main = page_view(pack, rendered[leaflet.page][lang], urls)
-    main["qr_uri"] = qr_data_uri(main["twin_url"])
+    main["qr_uri"] = qr_data_uri(main["twin_url"], cache_directory(pack.root) / "qr")
     others = [page_view(pack, rendered[leaflet.page][other.code], urls) for other in pack.languages if other.code != lang]
     parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.options.get("contents", [])]
     shown = [main] + parts

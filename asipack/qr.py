@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+from pathlib import Path
 
 import segno
 
 
 @functools.lru_cache(maxsize=None)
-def qr_data_uri(url: str) -> str:
-    """Return an SVG data URI of a QR code for a URL, sized by its box in the template."""
+def qr_data_uri(url: str, cache_dir: Path | None = None) -> str:
+    """Return an SVG data URI of a QR code for a URL (kept in cache_dir: choosing the mask is slow)."""
+    cached = cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()}.txt" if cache_dir else None
+    if cached is not None and cached.is_file():
+        return cached.read_text(encoding="ascii")
     code = segno.make(url, error="m", micro=False)
-    return code.svg_data_uri(scale=4, border=2, dark="#000000", light="#ffffff", omitsize=True)
+    uri = code.svg_data_uri(scale=4, border=2, dark="#000000", light="#ffffff", omitsize=True)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".part{os.getpid()}")
+        partial.write_text(uri, encoding="ascii")
+        os.replace(partial, cached)
+    return uri
