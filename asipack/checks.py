@@ -401,11 +401,19 @@ def check_catalog_template(pack: Pack, problems: Problems) -> None:
     from babel.messages.frontend import parse_mapping_cfg
     from babel.messages.pofile import read_po
 
+    from .cache import cache_directory, files_digest
+
     pot = pack.root / "translations" / "messages.pot"
     config = pack.root / "babel.cfg"
     if not pot.is_file() or not config.is_file():
         problems.error(pot, None, "translations/messages.pot or babel.cfg is missing")
         return
+    # extracting every string is the slow part of the checker: remember inputs that passed
+    inputs = [pack.root / "asipack", pack.root / "templates", config, pack.root / "translations"]
+    passed = cache_directory(pack.root) / "catalogs-current" / files_digest(inputs, pack.root)
+    if passed.is_file():
+        return
+    before = len(problems.items)
     with config.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
@@ -429,3 +437,6 @@ def check_catalog_template(pack: Pack, problems: Problems) -> None:
             translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle, locale=language.code) if m.id}
         for text in sorted(listed - translated):
             problems.error(path, None, f"'{text}' is missing from the {language.name} catalog: {update}")
+    if len(problems.items) == before:
+        passed.parent.mkdir(parents=True, exist_ok=True)
+        passed.touch()
