@@ -60,6 +60,21 @@ MINIMAL_PAGE = {
         """),
 }
 
+def page(lang: str, body: str, **meta: str) -> str:
+    """Return a minimal page in a language with a different body (and front matter changes)."""
+    text = MINIMAL_PAGE[lang]
+    for key, value in meta.items():
+        text = "\n".join(f"{key}: {value}" if line.startswith(f"{key}:") else line for line in text.split("\n"))
+    head, _, _ = text.partition("\n# ")
+    return head + "\n" + body
+
+
+def line_with(root, name: str, needle: str) -> int:
+    """Return the number of the first line of a file that contains a text."""
+    lines = (root / name).read_text().split("\n")
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
 MINIMAL_FILES = {
     "content/languages.yml": """\
         - {code: id, name: Bahasa Indonesia, locale: id}

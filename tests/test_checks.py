@@ -9,7 +9,7 @@ import pytest
 from asipack.build import check
 from asipack.errors import ContentError
 
-from .conftest import MINIMAL_PAGE, TODAY
+from .conftest import MINIMAL_PAGE, TODAY, line_with, page
 
 
 def problems_of(root, *, strict=False, today=TODAY) -> str:
@@ -19,21 +19,6 @@ def problems_of(root, *, strict=False, today=TODAY) -> str:
     except ContentError as error:
         return str(error).replace(str(root) + "/", "")
     return "\n".join(str(p) for p in problems).replace(str(root) + "/", "")
-
-
-def page(lang: str, body: str, **meta: str) -> str:
-    """Return a minimal page in a language with a different body (and front matter changes)."""
-    text = MINIMAL_PAGE[lang]
-    for key, value in meta.items():
-        text = "\n".join(f"{key}: {value}" if line.startswith(f"{key}:") else line for line in text.split("\n"))
-    head, _, _ = text.partition("\n# ")
-    return head + "\n" + body
-
-
-def line_with(root, name: str, needle: str) -> int:
-    """Return the number of the first line of a file that contains a text."""
-    lines = (root / name).read_text().split("\n")
-    return next(number for number, line in enumerate(lines, start=1) if needle in line)
 
 
 def test_the_real_content_passes_the_checker():

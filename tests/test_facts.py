@@ -13,7 +13,7 @@ from asipack.content import Fact
 from asipack.errors import ContentError
 from asipack.facts import format_fact
 
-from .conftest import LANGUAGES, PROJECT, TODAY
+from .conftest import LANGUAGES, PROJECT, TODAY, line_with, page
 
 LOCALES = {"id": "id", "en": "en_GB"}
 STORAGE_TABLE = (PROJECT / "content" / "partials" / "storage-table.en.md").read_text()
@@ -60,23 +60,12 @@ def test_the_storage_numbers_on_the_web_page_and_in_the_leaflet_equal_facts_yml(
 
 
 def test_an_unknown_fact_key_is_an_error_naming_the_file_and_line(tmp_pack):
-    root = tmp_pack({"content/families/test.en.md": """\
-        ---
-        title: Test page
-        audience: families
-        summary: A test summary.
-        last_checked: 2026-11-01
-        next_review: 2027-11-01
-        sources: [cdc-storage]
-        ---
-        # Test page
-
-        Milk keeps for {{ fact("storage.fridge") }}.
-        Frozen milk keeps for {{ fact("storage.freezer_typo") }}.
-        """})
+    body = '# Test page\n\nMilk keeps for {{ fact("storage.fridge") }}.\nFrozen milk keeps for {{ fact("storage.freezer_typo") }}.\n'
+    root = tmp_pack({"content/families/test.en.md": page("en", body)})
     with pytest.raises(ContentError) as caught:
         check(root, today=TODAY)
-    assert "content/families/test.en.md:12: error: unknown fact 'storage.freezer_typo'" in str(caught.value).replace(str(root) + "/", "")
+    line = line_with(root, "content/families/test.en.md", "freezer_typo")
+    assert f"content/families/test.en.md:{line}: error: unknown fact 'storage.freezer_typo'" in str(caught.value).replace(str(root) + "/", "")
 
 
 def test_a_fact_without_a_source_is_an_error(tmp_pack):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 import subprocess
 from urllib.parse import urlparse
 
@@ -13,7 +12,7 @@ from pypdf import PdfReader
 from asipack.build import build
 from asipack.errors import BudgetError
 
-from .conftest import LANGUAGES, TODAY
+from .conftest import LANGUAGES, TODAY, page
 
 TITLES = {"id": "Memerah dan menyimpan ASI", "en": "Expressing and storing breast milk"}
 
@@ -70,26 +69,14 @@ def test_the_build_logged_no_weasyprint_or_mkdocs_warning(built):
     assert [str(w) for w in built.warnings] == []
 
 
-LONG_PAGE = textwrap.dedent("""\
-    ---
-    title: Test page
-    audience: families
-    summary: A test summary.
-    last_checked: 2026-11-01
-    next_review: 2027-11-01
-    sources: [cdc-storage]
-    ---
-    # Test page
-
-    Milk keeps in the fridge for {{{{ fact("storage.fridge") }}}}.
-
-    {}
-    """)
+def long_page(body: str) -> str:
+    """Return the English test page with a body that follows a line using a fact."""
+    return page("en", '# Test page\n\nMilk keeps in the fridge for {{ fact("storage.fridge") }}.\n\n' + body + "\n")
 
 
 def test_a_leaflet_that_does_not_fit_its_budget_fails_and_says_how_much_is_over(tmp_pack, tmp_path):
     paragraph = "Milk keeps in the fridge for {{ fact('storage.fridge') }}. " * 40
-    root = tmp_pack({"content/families/test.en.md": LONG_PAGE.format("\n\n".join([paragraph] * 14))})
+    root = tmp_pack({"content/families/test.en.md": long_page("\n\n".join([paragraph] * 14))})
     site = tmp_path / "site"
     with pytest.raises(BudgetError, match=r"leaflet 'test-leaflet' \(en\) needs \d pages but its budget is 2: about \d\.\d page\(s\) too long"):
         build(root, site_dir=site, today=TODAY, echo=lambda line: None)
@@ -98,7 +85,7 @@ def test_a_leaflet_that_does_not_fit_its_budget_fails_and_says_how_much_is_over(
 
 def test_a_fixed_height_box_that_clips_its_content_fails(tmp_pack, tmp_path):
     clipped = '<div style="height: 10mm; overflow: hidden" markdown>\n' + ("Some text that will not fit. " * 60) + "\n</div>"
-    root = tmp_pack({"content/families/test.en.md": LONG_PAGE.format(clipped)})
+    root = tmp_pack({"content/families/test.en.md": long_page(clipped)})
     with pytest.raises(BudgetError, match=r"page 1: <div> is \d+ mm too short for its content"):
         build(root, site_dir=tmp_path / "site", today=TODAY, echo=lambda line: None)
 
