@@ -15,6 +15,8 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     """Yield a fresh folder beside target; on success it becomes target, on failure it is removed."""
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in [*target.parent.glob(f"{target.name}.tmp-*"), *target.parent.glob(f"{target.name}.old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)  # what a killed build left behind
     building = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=target.parent))
     try:
         yield building

@@ -247,7 +247,7 @@ def read_register(path: Path, languages: Sequence[str], *, today: datetime.date)
     if missing:
         raise RegisterError(
             f"{path}: the register has no column {', '.join(repr(c) for c in missing)}; "
-            f"the columns are {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)} (see docs/register-sample.csv)"
+            f"the columns are {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)} (see docs/example-register.csv)"
         )
     duplicated = sorted({column for column in header if column and header.count(column) > 1})
     if duplicated:

@@ -101,7 +101,7 @@ def text_of(path: Path, pages=None) -> str:
 # --- The register ------------------------------------------------------------------------------
 
 def test_the_sample_register_is_valid_and_fictional():
-    register = personal.read_register(PROJECT / "docs" / "register-sample.csv", ["id", "en"], today=TODAY)
+    register = personal.read_register(PROJECT / "docs" / "example-register.csv", ["id", "en"], today=TODAY)
     assert register.problems == []
     assert len(register.mothers) >= 6
     assert {m.lang for m in register.mothers} == {"id", "en"}
