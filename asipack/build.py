@@ -71,7 +71,7 @@ def download_details(results, urls: SiteUrls, pack: Pack) -> dict[tuple[str, str
     details = {}
     for result in results:
         translations = load_translations(pack.root, result.lang)
-        to_root = "../" * urls.language_root(result.lang).count("/")
+        to_root = urls.to_root(result.lang)
 
         def describe(path: Path, pages: int) -> str:
             text = translations.ngettext("%(pages)d page", "%(pages)d pages", pages) % {"pages": pages}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,21 @@ class OrganisationError(AsipackError):
 
 class RenderError(AsipackError):
     """A leaflet could not be rendered (WeasyPrint failed or a worker crashed)."""
+
+
+@contextlib.contextmanager
+def logged_warnings(logger_name: str) -> Iterator[list[str]]:
+    """Collect the warnings a library logs (WeasyPrint, MkDocs) so the build can report them."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(level=logging.WARNING)
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)

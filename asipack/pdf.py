@@ -8,14 +8,13 @@ renamed, so a failed render never leaves half a file.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
 
-from .errors import BudgetError
+from .errors import BudgetError, logged_warnings
 from .leaflets import LeafletJob
 
 PDF_VARIANT = "pdf/ua-1"
@@ -33,17 +32,6 @@ class LeafletResult:
     pages: int
     size: int
     warnings: list[str]
-
-
-class CollectWarnings(logging.Handler):
-    """Keep WeasyPrint's warnings so the build can report them (and --strict can fail on them)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def box_label(box) -> str:
@@ -107,10 +95,7 @@ def check_fit(document, job: LeafletJob) -> None:
 
 def write_leaflet(job: LeafletJob) -> LeafletResult:
     """Lay out one leaflet, check its budget, and write it atomically as PDF/UA-1."""
-    handler = CollectWarnings()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
+    with logged_warnings("weasyprint") as warnings:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant=PDF_VARIANT)
         check_fit(document, job)
         job.target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,9 +109,7 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
             from .impose import impose_booklet
 
             impose_booklet(job.target, job.imposed_target)
-    finally:
-        logger.removeHandler(handler)
-    return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, handler.messages)
+    return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, warnings)
 
 
 _font_config = None
@@ -151,15 +134,10 @@ def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple
     person's own pages go to disk, in her pack), and warnings are counted, not kept: their text
     could quote a page.
     """
-    handler = CollectWarnings()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
+    with logged_warnings("weasyprint") as warnings:
         document = weasyprint.HTML(string=html, base_url=base_url).render(
             pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         data = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
-    finally:
-        logger.removeHandler(handler)
     wanted = set(anchors)
     starts: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -171,7 +149,7 @@ def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple
     for index, start in enumerate(bounds):
         end = next((b for b in bounds[index + 1:] if b is not None), len(document.pages))
         groups.append([] if start is None else list(range(start, end)))
-    return data, groups, len(handler.messages)
+    return data, groups, len(warnings)
 
 
 def render_joined(parts: list[tuple[str, str]]) -> bytes:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import hashlib
 import json
-import logging
 import os
 import shutil
 import time
@@ -28,6 +27,7 @@ from mkdocs.config import load_config
 
 from .cache import cache_directory, files_digest, tool_versions
 from .content import Pack
+from .errors import logged_warnings
 from .i18n import load_translations
 from .render import RenderedPage
 from .urls import SiteUrls
@@ -95,7 +95,7 @@ def write_bundles(pack: Pack, downloads_dir: Path, urls: SiteUrls) -> dict[str, 
                 archive.writestr(info, pdf.read_bytes(), compresslevel=9)
         translations = load_translations(pack.root, language.code)
         count = translations.ngettext("%(count)d leaflet", "%(count)d leaflets", len(pdfs)) % {"count": len(pdfs)}
-        to_root = "../" * urls.language_root(language.code).count("/")
+        to_root = urls.to_root(language.code)
         bundles[language.code] = {
             "href": to_root + f"downloads/{language.code}/{target.name}",
             "details": f"ZIP, {count}, {human_size(target.stat().st_size, language.locale)}",
@@ -252,8 +252,7 @@ def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: Sit
         # English set-up; templates/site/assets/javascripts/lunr/min/lunr.<lang>.min.js supports it.
         search.config.lang = [lang]
         search.config.pipeline = ["trimmer", "stopWordFilter"]
-    here = urls.language_root(lang)
-    to_root = "../" * here.count("/")
+    to_root = urls.to_root(lang)
     site_path = urlsplit(urls.site_url).path.rstrip("/") + "/"
     config.extra["asipack_root"] = str(pack.root)
     config.extra["alternate"] = [
@@ -286,17 +285,6 @@ def write_host_rules(pack: Pack, out: Path, urls: SiteUrls) -> None:
     (out / "_redirects").write_text("\n".join(redirects) + "\n", encoding="utf-8")
 
 
-class CountWarnings(logging.Handler):
-    """Keep MkDocs' warnings so the build can report them."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def built_site_digest(pack: Pack, docs: Path, lang: str, urls: SiteUrls) -> str:
     """Fingerprint everything one language's MkDocs build reads: staged pages, theme, config, code, tools."""
     parts = [
@@ -316,29 +304,22 @@ def write_site(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], out: Pa
     A language whose inputs are unchanged since the last build is copied from the cache
     instead of being built again, with the warnings its build gave.
     """
-    handler = CountWarnings()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
     warnings: list[str] = []
-    try:
-        for language in pack.languages:
-            docs = stage_language(pack, rendered, language.code, staging, downloads, (bundles or {}).get(language.code), urls)
-            cached = cache_directory(pack.root) / "site" / language.code
-            record = cached / "record.json"
-            digest = built_site_digest(pack, docs, language.code, urls)
-            if record.is_file() and json.loads(record.read_text()).get("digest") == digest:
-                warnings += json.loads(record.read_text())["warnings"]
-            else:
-                built = staging / "built" / language.code
-                config = language_config(pack, language.code, docs, built, urls)
-                handler.messages = []
-                mkdocs_build(config)
-                warnings += handler.messages
-                shutil.rmtree(cached, ignore_errors=True)
-                shutil.copytree(built, cached / "built")
-                record.write_text(json.dumps({"digest": digest, "warnings": handler.messages}))
-            shutil.copytree(cached / "built", out / urls.language_root(language.code), dirs_exist_ok=True)
-        write_host_rules(pack, out, urls)
-    finally:
-        logger.removeHandler(handler)
+    for language in pack.languages:
+        docs = stage_language(pack, rendered, language.code, staging, downloads, (bundles or {}).get(language.code), urls)
+        cached = cache_directory(pack.root) / "site" / language.code
+        record_file = cached / "record.json"
+        digest = built_site_digest(pack, docs, language.code, urls)
+        record = json.loads(record_file.read_text()) if record_file.is_file() else {}
+        if record.get("digest") != digest:
+            built = staging / "built" / language.code
+            with logged_warnings("mkdocs") as messages:
+                mkdocs_build(language_config(pack, language.code, docs, built, urls))
+            record = {"digest": digest, "warnings": messages}
+            shutil.rmtree(cached, ignore_errors=True)
+            shutil.copytree(built, cached / "built")
+            record_file.write_text(json.dumps(record))
+        warnings += record["warnings"]
+        shutil.copytree(cached / "built", out / urls.language_root(language.code), dirs_exist_ok=True)
+    write_host_rules(pack, out, urls)
     return warnings

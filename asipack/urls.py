@@ -18,6 +18,10 @@ class SiteUrls:
         """Return the folder of a language's site, relative to the site root ('' or 'en/')."""
         return "" if lang == self.default_lang else f"{lang}/"
 
+    def to_root(self, lang: str) -> str:
+        """Return the relative path from a language's site up to the site root ('' or '../')."""
+        return "../" * self.language_root(lang).count("/")
+
     def page_path(self, stem: str) -> str:
         """Return a page's path within its language's site, e.g. 'families/expressing-storing/'."""
         if stem == "index" or stem.endswith("/index"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
@@ -30,39 +30,42 @@ def worker_count(jobs: int) -> int:
 
 
 def render_leaflets(jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None,
-                    processes: int | None = None, pool: ProcessPoolExecutor | None = None) -> list:
-    """Render every job in worker processes (a given pool, or a new one); return results in job order."""
+                    processes: int | None = None) -> list:
+    """Render every job (here if one process will do, else in a pool); return results in job order."""
     if not jobs:
         return []
+    processes = processes or worker_count(len(jobs))
+    if processes == 1:  # one leaflet (or one core): render here, no process to start
+        outcomes = ((index, run_here(job)) for index, job in enumerate(jobs))
+        return collect(jobs, outcomes, on_done)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        # the longest jobs first (a booklet), so no worker is left with one long job at the end
+        longest_first = sorted(range(len(jobs)), key=lambda index: -jobs[index].page_budget)
+        futures = {pool.submit(render_one, jobs[index]): index for index in longest_first}
+        return collect(jobs, ((futures[future], future) for future in as_completed(futures)), on_done)
+
+
+def run_here(job: LeafletJob) -> Future:
+    """Render a job in this process, as a finished future (so one loop collects both ways)."""
+    future: Future = Future()
+    try:
+        future.set_result(render_one(job))
+    except BudgetError as error:
+        future.set_exception(error)
+    return future
+
+
+def collect(jobs: list[LeafletJob], outcomes, on_done: Callable[[LeafletJob], None]) -> list:
+    """Gather (index, future) outcomes: results in job order, every budget problem reported together."""
     results: dict[int, object] = {}
     over_budget: list[str] = []
-    processes = processes or worker_count(len(jobs))
-    if pool is None and processes == 1:  # one leaflet (or one core): render here, no process to start
-        for index, job in enumerate(jobs):
-            try:
-                results[index] = render_one(job)
-            except BudgetError as error:
-                over_budget.append(str(error))
-            on_done(job)
-        if over_budget:
-            raise BudgetError("\n".join(sorted(over_budget)))
-        return [results[index] for index in range(len(jobs))]
-    if pool is None:
-        with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as own_pool:
-            return render_leaflets(jobs, on_done=on_done, pool=own_pool)
-    # the longest jobs first (a booklet), so no worker is left with one long job at the end
-    longest_first = sorted(range(len(jobs)), key=lambda index: -jobs[index].page_budget)
-    futures = {pool.submit(render_one, jobs[index]): index for index in longest_first}
-    for future in as_completed(futures):
-        index = futures[future]
+    for index, future in outcomes:
         job = jobs[index]
         try:
             results[index] = future.result()
         except BudgetError as error:
             over_budget.append(str(error))
         except BrokenProcessPool as error:
-            for pending in futures:
-                pending.cancel()
             raise RenderError(
                 f"a worker process died while rendering leaflet '{job.slug}' ({job.lang}); "
                 "the build stopped and site/ is unchanged. Run again; if it repeats, build with one "

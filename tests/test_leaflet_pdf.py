@@ -36,8 +36,8 @@ def test_the_leaflet_is_two_tagged_pages_in_its_language_with_its_title(site, la
 def test_every_font_in_the_leaflet_is_embedded(site, lang):
     pdf = leaflet(site, lang)
     fonts = {}
-    for page in pdf.pages:
-        for font in page["/Resources"]["/Font"].values():
+    for pdf_page in pdf.pages:
+        for font in pdf_page["/Resources"]["/Font"].values():
             font = font.get_object()
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             fonts[font["/BaseFont"]] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
