@@ -15,14 +15,15 @@ import yaml
 from .cache import LeafletCache, StampFile, cache_directory, environment_digest, inputs_stamp
 from .checks import check_pack
 from .content import Pack, load_pack
+from .downloads import PRINT_SUFFIX, download_details, download_links, fill_details, write_bundles
 from .errors import ContentError, Problem
 from .impose import impose_booklet
-from .leaflets import LeafletJob, leaflet_html
+from .leaflets import LeafletJob, LeafletResult, leaflet_html
 from .output import atomic_directory
 from .render import PageRenderer, RenderedPage
-from .site import PRINT_SUFFIX, write_bundles, write_site
+from .site import write_site
 from .urls import SiteUrls
-from .workers import render_leaflets
+from .workers import render_leaflets, start_rendering
 
 
 @dataclass
@@ -63,54 +64,34 @@ def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls:
     return jobs
 
 
-def download_details(results, urls: SiteUrls, pack: Pack) -> dict[tuple[str, str], dict[str, Any]]:
-    """Describe each PDF for its page's download button: link, pages and size (and a booklet's print file)."""
-    from .i18n import load_translations
-    from .site import PRINT_SUFFIX
+def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int, Any], list[int]]:
+    """Put every cached leaflet in place; return their results by job index, and the indexes left to render."""
+    reused, to_render = {}, []
+    for index, job in enumerate(jobs):
+        record = cache.fetch(cache.key(job.html, job.page_budget), job.target)
+        if record is None:
+            to_render.append(index)
+            continue
+        reused[index] = LeafletResult(job.slug, job.lang, job.target, record["pages"], job.target.stat().st_size, record["warnings"])
+        if job.imposed_target is not None:
+            impose_booklet(job.target, job.imposed_target)
+    return reused, to_render
 
-    details = {}
-    for result in results:
-        translations = load_translations(pack.root, result.lang)
-        to_root = urls.to_root(result.lang)
 
-        def describe(path: Path, pages: int) -> str:
-            text = translations.ngettext("%(pages)d page", "%(pages)d pages", pages) % {"pages": pages}
-            return f"PDF, {text}, {max(1, round(path.stat().st_size / 1024))} KB"
-
-        details[(result.slug, result.lang)] = {
-            "href": to_root + urls.download_path(result.slug, result.lang),
-            "details": describe(result.target, result.pages),
-        }
-        printed = result.target.with_name(f"{result.slug}{PRINT_SUFFIX}.pdf")
-        if printed.is_file():
-            sheets = -(-result.pages // 4) * 2  # A4 sides
-            details[(result.slug, result.lang)].update(
-                print_href=to_root + urls.download_path(f"{result.slug}{PRINT_SUFFIX}", result.lang),
-                print_details=describe(printed, sheets),
-            )
-    return details
+def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, to_render: list[int], results: list) -> dict[int, Any]:
+    """Store freshly rendered leaflets in the cache; return their results by job index."""
+    for index, result in zip(to_render, results):
+        cache.store(cache.key(jobs[index].html, jobs[index].page_budget), result.target,
+                    {"pages": result.pages, "warnings": result.warnings})
+    return dict(zip(to_render, results))
 
 
 def render_with_cache(jobs: list[LeafletJob], cache: LeafletCache, progress: Callable[[str], None]) -> tuple[list, int]:
     """Reuse every cached leaflet, render the rest in parallel; return results and how many were reused."""
-    from .pdf import LeafletResult
-
-    results: list = [None] * len(jobs)
-    keys = [cache.key(job.html, job.page_budget) for job in jobs]
-    to_render = []
-    for index, (job, key) in enumerate(zip(jobs, keys)):
-        record = cache.fetch(key, job.target)
-        if record is None:
-            to_render.append(index)
-        else:
-            results[index] = LeafletResult(job.slug, job.lang, job.target, record["pages"], job.target.stat().st_size, record["warnings"])
-            if job.imposed_target is not None:
-                impose_booklet(job.target, job.imposed_target)
-    rendered = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
-    for index, result in zip(to_render, rendered):
-        results[index] = result
-        cache.store(keys[index], result.target, {"pages": result.pages, "warnings": result.warnings})
-    return results, len(jobs) - len(to_render)
+    reused, to_render = reuse_cached(jobs, cache)
+    fresh = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
+    results = reused | keep_rendered(jobs, cache, to_render, fresh)
+    return [results[index] for index in range(len(jobs))], len(reused)
 
 
 def build(
@@ -126,7 +107,8 @@ def build(
     """Build the website and every leaflet in every language into site_dir, atomically.
 
     Steps: stamp the inputs (nothing changed: done), load, check everything, render pages,
-    write the leaflets (cached ones reused, the rest in parallel), write the website, swap.
+    reuse cached leaflets, render the rest in worker processes while MkDocs writes the website,
+    zip each language's leaflets, fill in each download's size and pages, swap.
     """
     started = time.perf_counter()
     site_dir = site_dir or root / "site"
@@ -147,19 +129,23 @@ def build(
         staging = Path(scratch)
         downloads = staging / "downloads"
         jobs = leaflet_jobs(pack, rendered, urls, downloads)
-        echo(f"{len(jobs)} leaflets")
-        report.leaflets, report.reused = render_with_cache(jobs, cache, progress)
+        reused, to_render = reuse_cached(jobs, cache)
+        echo(f"{len(jobs)} leaflets, {len(to_render)} to render")
+        with start_rendering([jobs[i] for i in to_render]) as rendering:  # in worker processes, while...
+            echo("website")  # ...MkDocs builds the site here, with placeholders for each PDF's size and pages
+            site_warnings = write_site(pack, rendered, out, staging / "docs", urls, *download_links(pack, jobs, urls))
+            fresh = rendering.results(on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
+        results = reused | keep_rendered(jobs, cache, to_render, fresh)
+        report.leaflets, report.reused = [results[index] for index in range(len(jobs))], len(reused)
         for job, result in zip(jobs, report.leaflets):
             for message in result.warnings:
                 report.warnings.append(Problem(job.title, None, f"WeasyPrint: {message}", "warning"))
-        bundles = write_bundles(pack, downloads, urls)  # a zip of every leaflet per language, for printing a whole pack
-        echo("website")
-        site_warnings = write_site(pack, rendered, out, staging / "docs", urls, download_details(report.leaflets, urls, pack),
-                                   bundles)
         report.warnings += [Problem("mkdocs.yml", None, f"MkDocs: {m}", "warning") for m in site_warnings]
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)
+        write_bundles(pack, downloads)  # a zip of every leaflet per language, for printing a whole pack
         shutil.copytree(downloads, out / "downloads")
+        fill_details(out, download_details(pack, report.leaflets, downloads))
     stamp_file.save(stamp)
     report.seconds = time.perf_counter() - started
     return report

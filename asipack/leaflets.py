@@ -36,6 +36,18 @@ class LeafletJob:
     imposed_target: Path | None = None  # an A5 booklet is also imposed on A4 for duplex printing
 
 
+@dataclass
+class LeafletResult:
+    """What a rendered leaflet turned out to be."""
+
+    slug: str
+    lang: str
+    target: Path
+    pages: int
+    size: int
+    warnings: list[str]
+
+
 @functools.lru_cache(maxsize=None)
 def template_environment(root: Path, lang: str) -> jinja2.Environment:
     """Return the leaflet template environment with the language's gettext catalog (one per language)."""

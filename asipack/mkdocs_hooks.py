@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
 from asipack.i18n import load_translations
@@ -35,8 +36,15 @@ def on_config(config):
 
 
 def on_env(env, config, files):
-    """Install the catalog of the language this build is for, so templates can use _()."""
+    """Install the catalog of the language this build is for, so templates can use _().
+
+    Compiled theme templates are kept in the project's cache (Jinja checks each template's
+    source before it reuses one), so each build does not compile Material's templates again.
+    """
     root = Path(config.extra["asipack_root"])
+    compiled = root / ".cache" / "asipack" / "jinja"
+    compiled.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_translations(load_translations(root, config.theme["language"]), newstyle=True)
     return env

@@ -9,29 +9,15 @@ renamed, so a failed render never leaves half a file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
 
 import weasyprint
 
 from .errors import BudgetError, logged_warnings
-from .leaflets import LeafletJob
+from .leaflets import LeafletJob, LeafletResult
 
 PDF_VARIANT = "pdf/ua-1"
 MM_PER_PX = 25.4 / 96
 TOLERANCE_PX = 1.0
-
-
-@dataclass
-class LeafletResult:
-    """What a rendered leaflet turned out to be."""
-
-    slug: str
-    lang: str
-    target: Path
-    pages: int
-    size: int
-    warnings: list[str]
 
 
 def box_label(box) -> str:

@@ -3,7 +3,7 @@
 The default language is built at the site root, every other language under /<code>/. Each
 build gets its own search index and interface language, and the language switch lands on the
 same page in the other language. Besides the content pages, each language gets a downloads page
-that lists every leaflet by audience, and a zip of all its PDFs (written by write_bundles).
+that lists every leaflet by audience and the zip of all its PDFs (see asipack.downloads).
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from __future__ import annotations
 import html
 import hashlib
 import json
-import os
 import shutil
-import time
-import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 from babel import Locale
-from babel.numbers import format_decimal
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -54,53 +50,6 @@ def short_language_name(locale: str) -> str:
     """Return a language's own short name, as the header's switch shows it: 'Indonesia', 'English'."""
     name = Locale.parse(locale).get_language_name(locale) or locale
     return name[:1].upper() + name[1:]
-
-
-def human_size(size: int, locale: str) -> str:
-    """Return a file size as a reader says it: '830 KB', '1,4 MB'."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{format_decimal(size / (1024 * 1024), format='#,##0.0', locale=locale)} MB"
-
-
-PRINT_SUFFIX = "-a4-print"  # an A5 booklet imposed on A4 for duplex printing (see asipack.impose)
-
-
-def bundle_date() -> tuple[int, int, int, int, int, int]:
-    """Return the date stamped on files in a zip: SOURCE_DATE_EPOCH if set, so zips are reproducible."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, the earliest a zip can say
-    return time.gmtime(max(epoch, 315532800))[:6]
-
-
-def write_bundles(pack: Pack, downloads_dir: Path, urls: SiteUrls) -> dict[str, dict[str, Any]]:
-    """Zip every language's leaflets into downloads/<lang>/asipack-<lang>.zip; describe each zip for the site.
-
-    Midwives and clinics print the whole pack: one file per language saves them a download per leaflet.
-    The zip is byte-identical for identical PDFs.
-    """
-    bundles = {}
-    for language in pack.languages:
-        folder = f"asipack-{language.code}"
-        target = downloads_dir / language.code / f"{folder}.zip"
-        pdfs = [downloads_dir / language.code / f"{slug}{suffix}.pdf" for slug in pack.leaflets for suffix in ("", PRINT_SUFFIX)]
-        pdfs = [pdf for pdf in pdfs if pdf.is_file()]
-        if not pdfs:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(target, "w") as archive:
-            for pdf in pdfs:
-                info = zipfile.ZipInfo(f"{folder}/{pdf.name}", date_time=bundle_date())
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, pdf.read_bytes(), compresslevel=9)
-        translations = load_translations(pack.root, language.code)
-        count = translations.ngettext("%(count)d leaflet", "%(count)d leaflets", len(pdfs)) % {"count": len(pdfs)}
-        to_root = urls.to_root(language.code)
-        bundles[language.code] = {
-            "href": to_root + f"downloads/{language.code}/{target.name}",
-            "details": f"ZIP, {count}, {human_size(target.stat().st_size, language.locale)}",
-        }
-    return bundles
 
 
 def section_of(pack: Pack, stem: str) -> str:

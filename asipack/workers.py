@@ -1,7 +1,9 @@
 """Render leaflets in a pool of worker processes (WeasyPrint is not thread-safe).
 
-Every budget problem is collected and reported together; a worker that dies fails the build
-with the leaflet it was rendering, and the pool never waits on a dead worker.
+Rendering starts in the background (`start_rendering`), so the caller can build the website
+while the workers lay out PDFs, and collects the results when it needs them. Every budget
+problem is collected and reported together; a worker that dies fails the build with the
+leaflet it was rendering, and the pool never waits on a dead worker.
 """
 
 from __future__ import annotations
@@ -25,24 +27,62 @@ def render_one(job: LeafletJob):
 
 def worker_count(jobs: int) -> int:
     """Return how many workers to start: one per CPU (or ASIPACK_WORKERS), never more than jobs."""
-    wanted = int(os.environ.get("ASIPACK_WORKERS") or os.cpu_count() or 1)
-    return max(1, min(wanted, jobs))
+    return max(1, min(cpu_budget(), jobs))
+
+
+def cpu_budget() -> int:
+    """Return how many processes may render at once: the CPU count, or ASIPACK_WORKERS if set."""
+    return int(os.environ.get("ASIPACK_WORKERS") or os.cpu_count() or 1)
+
+
+class Rendering:
+    """Leaflets being rendered by worker processes while the caller does other work.
+
+    With a budget of one process nothing runs in the background: the jobs are rendered here
+    when the results are asked for (so ASIPACK_WORKERS=1 shows a crash's own traceback).
+    """
+
+    def __init__(self, jobs: list[LeafletJob], processes: int | None = None):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Future, int] = {}
+        processes = processes or worker_count(len(jobs))
+        if jobs and (processes > 1 or cpu_budget() > 1):
+            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+            # the longest jobs first (a booklet), so no worker is left with one long job at the end
+            for index in sorted(range(len(jobs)), key=lambda index: -jobs[index].page_budget):
+                self.futures[self.pool.submit(render_one, jobs[index])] = index
+
+    def results(self, on_done: Callable[[LeafletJob], None] = lambda job: None) -> list:
+        """Wait for every leaflet; return the results in job order (budget problems raised together)."""
+        if self.pool is None:
+            outcomes = ((index, run_here(job)) for index, job in enumerate(self.jobs))
+        else:
+            outcomes = ((self.futures[future], future) for future in as_completed(self.futures))
+        return collect(self.jobs, outcomes, on_done)
+
+    def close(self) -> None:
+        """Stop the workers; leaflets not yet started are dropped."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "Rendering":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def start_rendering(jobs: list[LeafletJob], processes: int | None = None) -> Rendering:
+    """Start rendering jobs in the background; use as a context manager and call results()."""
+    return Rendering(jobs, processes)
 
 
 def render_leaflets(jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None,
                     processes: int | None = None) -> list:
-    """Render every job (here if one process will do, else in a pool); return results in job order."""
-    if not jobs:
-        return []
-    processes = processes or worker_count(len(jobs))
-    if processes == 1:  # one leaflet (or one core): render here, no process to start
-        outcomes = ((index, run_here(job)) for index, job in enumerate(jobs))
-        return collect(jobs, outcomes, on_done)
-    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        # the longest jobs first (a booklet), so no worker is left with one long job at the end
-        longest_first = sorted(range(len(jobs)), key=lambda index: -jobs[index].page_budget)
-        futures = {pool.submit(render_one, jobs[index]): index for index in longest_first}
-        return collect(jobs, ((futures[future], future) for future in as_completed(futures)), on_done)
+    """Render every job and wait for them; return results in job order."""
+    with start_rendering(jobs, processes) as rendering:
+        return rendering.results(on_done)
 
 
 def run_here(job: LeafletJob) -> Future:
