@@ -82,7 +82,8 @@ def check_fit(document, job: LeafletJob) -> None:
 def write_leaflet(job: LeafletJob) -> LeafletResult:
     """Lay out one leaflet, check its budget, and write it atomically as PDF/UA-1."""
     with logged_warnings("weasyprint") as warnings:
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant=PDF_VARIANT)
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(
+            pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         check_fit(document, job)
         job.target.parent.mkdir(parents=True, exist_ok=True)
         partial = job.target.with_name(job.target.name + ".part")
@@ -102,7 +103,11 @@ _font_config = None
 
 
 def shared_font_config():
-    """Return one FontConfiguration per process, so @font-face fonts are decoded once, not per render."""
+    """Return one FontConfiguration per process, so @font-face fonts are decoded once, not per render.
+
+    WeasyPrint's own way to render many documents with the same fonts: each face is decoded
+    and registered with Fontconfig the first time, and found again by its descriptors after.
+    """
     global _font_config
     if _font_config is None:
         from weasyprint.text.fonts import FontConfiguration
