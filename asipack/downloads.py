@@ -109,7 +109,7 @@ def fill_details(site: Path, details: dict[str, str]) -> None:
             for name, value in details.items():
                 text = text.replace(name, escape(value))
             if marker in text:
-                left = text[text.index(marker):].split("@@")[1]
+                left = text[text.index(marker) + len(marker):].split("@@")[0]
                 raise RenderError(f"{file.relative_to(site)} names a download that was not written ({left})")
             file.write_text(text, encoding="utf-8")
 

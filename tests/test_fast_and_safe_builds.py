@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from asipack.build import build
+from asipack.downloads import fill_details, placeholder
 from asipack.errors import RenderError
 from asipack.leaflets import LeafletJob
 
@@ -55,6 +57,31 @@ def test_editing_one_page_re_renders_only_its_leaflets(tmp_pack, tmp_path):
     report = quiet_build(root, site)
     assert report.reused == 3, "only the English 'second' leaflet is rendered again"
     assert "Breast milk keeps" in (site / "en" / "families" / "second" / "index.html").read_text()
+
+
+def test_each_download_names_its_pages_and_size_though_the_site_is_built_while_the_pdfs_render(tmp_pack, tmp_path):
+    root = tmp_pack(SECOND_PAGE)
+    site = tmp_path / "site"
+    quiet_build(root, site)
+    page = root / "content" / "families" / "second.en.md"
+    page.write_text(page.read_text().replace("Milk keeps", "Milk that you express keeps"))
+    quiet_build(root, site)  # the English site comes from MkDocs again, the Indonesian one from the cache
+    for lang, prefix in (("id", site), ("en", site / "en")):
+        html = (prefix / "families" / "second" / "index.html").read_text()
+        pdf = site / "downloads" / lang / "second-leaflet.pdf"
+        pages, size = len(PdfReader(pdf).pages), pdf.stat().st_size
+        word = {"id": "halaman", "en": "page" if pages == 1 else "pages"}[lang]
+        assert f"<small>PDF, {pages} {word}, {max(1, round(size / 1024))} KB</small>" in html
+    left = [p for p in site.rglob("*") if p.suffix in (".html", ".json", ".js") and "@@asipack" in p.read_text()]
+    assert left == [], "no placeholder is left in the site or its search index"
+
+
+def test_a_page_that_names_a_download_nobody_wrote_fails_with_the_file_name(tmp_path):
+    page = tmp_path / "families" / "index.html"
+    page.parent.mkdir()
+    page.write_text(f"<small>{placeholder('en/latch-holds.pdf')}</small> <small>{placeholder('en/gone.pdf')}</small>")
+    with pytest.raises(RenderError, match=r"families/index.html names a download that was not written \(en/gone.pdf\)"):
+        fill_details(tmp_path, {placeholder("en/latch-holds.pdf"): "PDF, 2 pages, 31 KB"})
 
 
 def test_a_changed_stylesheet_invalidates_every_cached_leaflet(tmp_pack, tmp_path):
