@@ -14,7 +14,6 @@ import os
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from babel.numbers import format_decimal
 
