@@ -23,7 +23,7 @@ from .output import atomic_directory
 from .render import PageRenderer, RenderedPage
 from .site import write_site
 from .urls import SiteUrls
-from .workers import render_leaflets, start_rendering
+from .workers import Rendering, render_leaflets
 
 
 @dataclass
@@ -78,20 +78,21 @@ def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int,
     return reused, to_render
 
 
-def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, to_render: list[int], results: list) -> dict[int, Any]:
-    """Store freshly rendered leaflets in the cache; return their results by job index."""
-    for index, result in zip(to_render, results):
+def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, reused: dict[int, Any], to_render: list[int],
+                  fresh: list) -> list:
+    """Store freshly rendered leaflets in the cache; return every leaflet's result, reused or fresh, in job order."""
+    for index, result in zip(to_render, fresh):
         cache.store(cache.key(jobs[index].html, jobs[index].page_budget), result.target,
                     {"pages": result.pages, "warnings": result.warnings})
-    return dict(zip(to_render, results))
+    results = reused | dict(zip(to_render, fresh))
+    return [results[index] for index in range(len(jobs))]
 
 
 def render_with_cache(jobs: list[LeafletJob], cache: LeafletCache, progress: Callable[[str], None]) -> tuple[list, int]:
     """Reuse every cached leaflet, render the rest in parallel; return results and how many were reused."""
     reused, to_render = reuse_cached(jobs, cache)
     fresh = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
-    results = reused | keep_rendered(jobs, cache, to_render, fresh)
-    return [results[index] for index in range(len(jobs))], len(reused)
+    return keep_rendered(jobs, cache, reused, to_render, fresh), len(reused)
 
 
 def build(
@@ -131,21 +132,20 @@ def build(
         jobs = leaflet_jobs(pack, rendered, urls, downloads)
         reused, to_render = reuse_cached(jobs, cache)
         echo(f"{len(jobs)} leaflets, {len(to_render)} to render")
-        with start_rendering([jobs[i] for i in to_render]) as rendering:  # in worker processes, while...
+        with Rendering([jobs[i] for i in to_render]) as rendering:  # in worker processes, while...
             echo("website")  # ...MkDocs builds the site here, with placeholders for each PDF's size and pages
             site_warnings = write_site(pack, rendered, out, staging / "docs", urls, *download_links(pack, jobs, urls))
             fresh = rendering.results(on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
-        results = reused | keep_rendered(jobs, cache, to_render, fresh)
-        report.leaflets, report.reused = [results[index] for index in range(len(jobs))], len(reused)
+        report.leaflets, report.reused = keep_rendered(jobs, cache, reused, to_render, fresh), len(reused)
         for job, result in zip(jobs, report.leaflets):
             for message in result.warnings:
                 report.warnings.append(Problem(job.title, None, f"WeasyPrint: {message}", "warning"))
         report.warnings += [Problem("mkdocs.yml", None, f"MkDocs: {m}", "warning") for m in site_warnings]
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)
-        write_bundles(pack, downloads)  # a zip of every leaflet per language, for printing a whole pack
+        bundled = write_bundles(pack, downloads)  # a zip of every leaflet per language, for printing a whole pack
         shutil.copytree(downloads, out / "downloads")
-        fill_details(out, download_details(pack, report.leaflets, downloads))
+        fill_details(out, download_details(pack, report.leaflets, downloads, bundled))
     stamp_file.save(stamp)
     report.seconds = time.perf_counter() - started
     return report

@@ -69,8 +69,11 @@ def human_size(size: int, locale: str) -> str:
     return f"{format_decimal(size / (1024 * 1024), format='#,##0.0', locale=locale)} MB"
 
 
-def download_details(pack: Pack, results, downloads_dir: Path) -> dict[str, str]:
-    """Describe every written file for its placeholder: 'PDF, 2 pages, 830 KB', 'ZIP, 22 leaflets, 4,1 MB'."""
+def download_details(pack: Pack, results, downloads_dir: Path, bundled: dict[str, int]) -> dict[str, str]:
+    """Describe every written file for its placeholder: 'PDF, 2 pages, 830 KB', 'ZIP, 22 leaflets, 4,1 MB'.
+
+    `bundled` is how many files each language's zip holds (as write_bundles returns it).
+    """
     details = {}
     locales = {language.code: language.locale for language in pack.languages}
     for result in results:
@@ -86,10 +89,9 @@ def download_details(pack: Pack, results, downloads_dir: Path) -> dict[str, str]
             sheets = -(-result.pages // 4) * 2  # A4 sides
             details[placeholder(f"{result.lang}/{result.slug}{PRINT_SUFFIX}.pdf")] = describe(printed, sheets)
     for language in pack.languages:
-        bundle = downloads_dir / language.code / bundle_name(language.code)
-        if bundle.is_file():
-            with zipfile.ZipFile(bundle) as archive:
-                count = len(archive.namelist())
+        count = bundled.get(language.code)
+        if count:
+            bundle = downloads_dir / language.code / bundle_name(language.code)
             ngettext = load_translations(pack.root, language.code).ngettext
             text = ngettext("%(count)d leaflet", "%(count)d leaflets", count) % {"count": count}
             details[placeholder(bundle_path(language.code))] = f"ZIP, {text}, {human_size(bundle.stat().st_size, language.locale)}"
@@ -119,12 +121,13 @@ def bundle_date() -> tuple[int, int, int, int, int, int]:
     return time.gmtime(max(epoch, 315532800))[:6]
 
 
-def write_bundles(pack: Pack, downloads_dir: Path) -> None:
-    """Zip every language's leaflets into downloads/<lang>/asipack-<lang>.zip.
+def write_bundles(pack: Pack, downloads_dir: Path) -> dict[str, int]:
+    """Zip every language's leaflets into downloads/<lang>/asipack-<lang>.zip; return how many files each holds.
 
     Midwives and clinics print the whole pack: one file per language saves them a download per
     leaflet. The zip is byte-identical for identical PDFs.
     """
+    bundled = {}
     for language in pack.languages:
         target = downloads_dir / language.code / bundle_name(language.code)
         pdfs = [downloads_dir / language.code / f"{slug}{suffix}.pdf" for slug in pack.leaflets for suffix in ("", PRINT_SUFFIX)]
@@ -139,3 +142,5 @@ def write_bundles(pack: Pack, downloads_dir: Path) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, pdf.read_bytes(), compresslevel=9)
+        bundled[language.code] = len(pdfs)
+    return bundled

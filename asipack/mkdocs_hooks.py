@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
+from asipack.cache import cache_directory
 from asipack.i18n import load_translations
 
 # Scripts Material would take from a CDN, served from the site's own assets (MIT licensed):
@@ -42,7 +43,7 @@ def on_env(env, config, files):
     source before it reuses one), so each build does not compile Material's templates again.
     """
     root = Path(config.extra["asipack_root"])
-    compiled = root / ".cache" / "asipack" / "jinja"
+    compiled = cache_directory(root) / "jinja"
     compiled.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
     env.add_extension("jinja2.ext.i18n")

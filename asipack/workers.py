@@ -1,8 +1,8 @@
 """Render leaflets in a pool of worker processes (WeasyPrint is not thread-safe).
 
-Rendering starts in the background (`start_rendering`), so the caller can build the website
-while the workers lay out PDFs, and collects the results when it needs them. Every budget
-problem is collected and reported together; a worker that dies fails the build with the
+A `Rendering` starts in the background as soon as it is made, so the caller can build the
+website while the workers lay out PDFs, and collects the results when it needs them. Every
+budget problem is collected and reported together; a worker that dies fails the build with the
 leaflet it was rendering, and the pool never waits on a dead worker.
 """
 
@@ -73,15 +73,10 @@ class Rendering:
         self.close()
 
 
-def start_rendering(jobs: list[LeafletJob], processes: int | None = None) -> Rendering:
-    """Start rendering jobs in the background; use as a context manager and call results()."""
-    return Rendering(jobs, processes)
-
-
 def render_leaflets(jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None,
                     processes: int | None = None) -> list:
     """Render every job and wait for them; return results in job order."""
-    with start_rendering(jobs, processes) as rendering:
+    with Rendering(jobs, processes) as rendering:
         return rendering.results(on_done)
 
 
