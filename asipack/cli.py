@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
 
-from .errors import AsipackError
+from asipack.commands.build import build
+from asipack.commands.check import check as check_content
+from asipack.commands.personal import make_packs
+from asipack.model.errors import AsipackError
+from asipack.model.fingerprint import inputs_stamp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +42,6 @@ def main(ctx: click.Context, strict: bool, organisation_file: Path | None, site_
     ctx.obj.update(strict=strict, organisation_file=organisation_file)
     if ctx.invoked_subcommand is not None:
         return
-    from .build import build
 
     try:
         report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, strict=strict,
@@ -73,7 +80,6 @@ def progress_printer():
 @click.pass_context
 def check(ctx: click.Context, strict: bool, organisation_file: Path | None) -> None:
     """Check the content (facts, translations, pictures, links) without building."""
-    from .build import check as check_content
 
     strict = strict or ctx.obj["strict"]
     try:
@@ -92,7 +98,7 @@ class Progress:
         self.bar = None
         self.shown = 0
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __call__(self, done: int, total: int) -> None:
@@ -125,7 +131,6 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
 
     Prints counts and row numbers only, never a value from the register.
     """
-    from .personal import make_packs
 
     try:
         with Progress() as progress:
@@ -160,13 +165,7 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
 @click.pass_context
 def serve(ctx: click.Context, organisation_file: Path | None, port: int) -> None:
     """Build site/, serve it on 127.0.0.1, and rebuild whenever the content changes (refresh to see it)."""
-    import functools
-    import http.server
-    import threading
-    import time
 
-    from .build import build
-    from .cache import inputs_stamp
 
     organisation_file = organisation_file or ctx.obj["organisation_file"]
     site_dir = PROJECT_ROOT / "site"

@@ -56,10 +56,10 @@ import json, sys, tempfile, time, datetime
 from pathlib import Path
 root = Path(sys.argv[1])
 sys.path.insert(0, str(root))
-from asipack.build import leaflet_jobs, site_urls
-from asipack.content import load_pack
-from asipack.render import PageRenderer
-from asipack.site import language_config, stage_language
+from asipack.leaflets.jobs import leaflet_jobs, site_urls
+from asipack.model.pack import load_pack
+from asipack.render.markdown import PageRenderer
+from asipack.site.build import language_config, stage_language
 from mkdocs.commands.build import build as mkdocs_build
 import weasyprint
 pack = load_pack(root)

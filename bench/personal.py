@@ -31,8 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from asipack import personal  # noqa: E402
-from asipack.content import load_pack  # noqa: E402
+from asipack.commands.personal import family_leaflets, make_packs, static_leaflet_jobs  # noqa: E402
+from asipack.model.pack import load_pack  # noqa: E402
+from asipack.model.register import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Mother, read_register  # noqa: E402
+from asipack.packs.batch import PersonalContext, personal_html  # noqa: E402
+from asipack.packs.plan import require_facts  # noqa: E402
+from asipack.packs.privacy import write_private  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 28)
 FIRST = ["Siti", "Dewi", "Nur", "Putri", "Rina", "Ayu", "Maya", "Indah", "Sri", "Fitri", "Wulan", "Sarah", "Grace", "Hana"]
@@ -46,7 +50,7 @@ def write_register(path: Path, rows: int, *, seed: int = 1, with_plan: float = 0
     chance = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(personal.OPTIONAL_COLUMNS[:1] + personal.REQUIRED_COLUMNS + personal.OPTIONAL_COLUMNS[1:])
+        writer.writerow(OPTIONAL_COLUMNS[:1] + REQUIRED_COLUMNS + OPTIONAL_COLUMNS[1:])
         for _ in range(rows):
             birth = TODAY - datetime.timedelta(days=chance.randint(0, 42))
             back = birth + datetime.timedelta(days=chance.randint(84, 180)) if chance.random() < with_plan else None
@@ -63,21 +67,21 @@ def write_register(path: Path, rows: int, *, seed: int = 1, with_plan: float = 0
 _baseline: dict = {}
 
 
-def init_baseline(context: personal.PersonalContext, leaflets: dict[str, list[tuple[str, str]]]) -> None:
+def init_baseline(context: PersonalContext, leaflets: dict[str, list[tuple[str, str]]]) -> None:
     """Keep what a full-render worker needs."""
     _baseline.update(context=context, leaflets=leaflets)
 
 
-def full_render(task: tuple[personal.Mother, Path]) -> int:
+def full_render(task: tuple[Mother, Path]) -> int:
     """Lay out and write one whole pack (her pages and every family leaflet); return its pages."""
-    from asipack.pdf import render_joined
+    from asipack.leaflets.pdf import render_joined
 
     mother, target = task
     context = _baseline["context"]
     base_url = (context.root / "templates" / "leaflets").as_uri() + "/"
-    parts = [(personal.personal_html(context, [mother], mother.lang), base_url)] + _baseline["leaflets"][mother.lang]
+    parts = [(personal_html(context, [mother], mother.lang), base_url)] + _baseline["leaflets"][mother.lang]
     data = render_joined(parts)
-    personal.write_private(target, lambda handle: handle.write(data))
+    write_private(target, lambda handle: handle.write(data))
     return 1
 
 
@@ -113,7 +117,7 @@ def main() -> None:
         write_register(register, args.rows, seed=args.seed)
 
         started = time.perf_counter()
-        report = personal.make_packs(args.root, register, scratch / "joined", today=TODAY, workers=args.workers,
+        report = make_packs(args.root, register, scratch / "joined", today=TODAY, workers=args.workers,
                                      cache=False, echo=lambda line: None)  # cold: the leaflets are written too
         joined_seconds = time.perf_counter() - started
         written = len(report.written)
@@ -124,16 +128,16 @@ def main() -> None:
 
         if args.baseline_rows:
             pack = load_pack(args.root)
-            facts = personal.require_facts(pack)
-            mothers = personal.read_register(register, [lang.code for lang in pack.languages], today=TODAY).mothers
+            facts = require_facts(pack)
+            mothers = read_register(register, [lang.code for lang in pack.languages], today=TODAY).mothers
             mothers = mothers[: args.baseline_rows]
             languages = sorted({m.lang for m in mothers})
-            jobs = personal.static_leaflet_jobs(pack, languages, scratch / "unused")
+            jobs = static_leaflet_jobs(pack, languages, scratch / "unused")
             leaflets = {lang: [(job.html, job.base_url) for job in jobs if job.lang == lang] for lang in languages}
-            context = personal.PersonalContext(
+            context = PersonalContext(
                 root=args.root, locales={lang.code: lang.locale for lang in pack.languages},
                 organisation=pack.organisation, facts=facts, static_packs={},
-                contents={lang: [(pack.pages[leaflet.page][lang].title, 0) for leaflet in personal.family_leaflets(pack)]
+                contents={lang: [(pack.pages[leaflet.page][lang].title, 0) for leaflet in family_leaflets(pack)]
                           for lang in languages},
             )
             (scratch / "full").mkdir(mode=0o700)

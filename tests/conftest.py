@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from asipack.build import build
+from asipack.commands.build import build
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 28)  # fixed, so review dates do not expire under the tests
@@ -123,7 +123,6 @@ def tmp_pack(tmp_path):
         shutil.copytree(PROJECT / "templates", root / "templates")
         shutil.copytree(PROJECT / "translations", root / "translations")
         shutil.copy(PROJECT / "babel.cfg", root / "babel.cfg")
-        shutil.copytree(PROJECT / "asipack", root / "asipack", ignore=shutil.ignore_patterns("__pycache__"))
         (root / "content" / "images").mkdir(parents=True)
         merged = {**MINIMAL_FILES, **(files or {})}
         for name, text in merged.items():

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from asipack.impose import impose_booklet, saddle_stitch_order
+from asipack.leaflets.impose import impose_booklet, saddle_stitch_order
 
 
 def test_eight_pages_are_imposed_in_saddle_stitch_order():

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from asipack.build import check
-from asipack.errors import ContentError
+from asipack.commands.check import check
+from asipack.model.errors import ContentError
 
 from .conftest import MINIMAL_PAGE, TODAY, line_with, page
 

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from asipack.build import check
-from asipack.content import Fact
-from asipack.errors import ContentError
-from asipack.facts import format_fact
+from asipack.commands.check import check
+from asipack.model.errors import ContentError
+from asipack.model.pack import Fact
+from asipack.render.formatting import format_fact
 
 from .conftest import LANGUAGES, PROJECT, TODAY, line_with, page
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from asipack.build import build
-from asipack.downloads import fill_details, placeholder
-from asipack.errors import RenderError
-from asipack.leaflets import LeafletJob
+from asipack.commands.build import build
+from asipack.leaflets import pool
+from asipack.leaflets.html import LeafletJob
+from asipack.model.errors import RenderError
+from asipack.site.downloads import fill_details, placeholder
 
 from .conftest import MINIMAL_PAGE, TODAY
 
@@ -108,13 +109,11 @@ def crash(job):
 
 
 def test_a_worker_that_dies_fails_the_build_with_a_clear_message_and_never_hangs(monkeypatch, tmp_path):
-    import asipack.workers as workers
-
-    monkeypatch.setattr(workers, "render_one", crash)
+    monkeypatch.setattr(pool, "render_one", crash)
     jobs = [LeafletJob(f"leaflet-{n}", "id", "<p>x</p>", tmp_path.as_uri(), tmp_path / f"{n}.pdf", 1, "x") for n in range(3)]
     started = time.monotonic()
     with pytest.raises(RenderError, match=r"a worker process died while rendering leaflet 'leaflet-\d' \(id\)"):
-        workers.render_leaflets(jobs, processes=2)
+        pool.render_leaflets(jobs, processes=2)
     assert time.monotonic() - started < 60
 
 
@@ -126,7 +125,7 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole_and_no_partial_pdf
     page = root / "content" / "families" / "test.en.md"
     page.write_text(page.read_text().replace("Milk keeps", "Expressed milk keeps"))
     script = (
-        "import sys, datetime; from pathlib import Path; from asipack.build import build; "
+        "import sys, datetime; from pathlib import Path; from asipack.commands.build import build; "
         f"build(Path({str(root)!r}), site_dir=Path({str(site)!r}), today=datetime.date(2026, 11, 28), echo=print)"
     )
     process = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent.parent,

@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 import pytest
 from pypdf import PdfReader
 
-from asipack.build import build
-from asipack.errors import BudgetError
+from asipack.commands.build import build
+from asipack.model.errors import BudgetError
 
 from .conftest import LANGUAGES, TODAY, page
 

@@ -7,7 +7,7 @@ import shutil
 
 from pypdf import PdfReader
 
-from asipack.build import build
+from asipack.commands.build import build
 
 from .conftest import MINIMAL_PAGE, PROJECT, TODAY
 

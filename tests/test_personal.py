@@ -16,8 +16,14 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from asipack import cli, packmerge, personal
-from asipack.content import Fact
+from asipack import cli
+from asipack.commands import personal as personal_command
+from asipack.commands.personal import PersonalReport, make_packs
+from asipack.model.pack import Fact
+from asipack.model.register import Mother, RegisterError, read_register
+from asipack.packs import merge
+from asipack.packs.plan import PLAN_FACTS, MissingFactError, Visits, return_plan, visit_dates
+from asipack.packs.privacy import OutputError
 
 from .conftest import MINIMAL_FILES, PROJECT, TODAY
 
@@ -40,7 +46,7 @@ STATIC_PAGES = 1  # the minimal pack's one family leaflet fits on one page
 def plan_facts() -> dict:
     """Return the facts the personal pages use: the project's own, the proposed ones where missing."""
     real = yaml.safe_load((PROJECT / "content" / "facts.yml").read_text(encoding="utf-8"))
-    return {key: real.get(key) or PROPOSED_FACTS[key] for key in personal.PLAN_FACTS}
+    return {key: real.get(key) or PROPOSED_FACTS[key] for key in PLAN_FACTS}
 
 
 def write_pack(root: Path, files: dict[str, str | None] | None = None) -> Path:
@@ -74,8 +80,8 @@ def write_register(path: Path, rows: list[str], header: str = HEADER) -> Path:
     return path
 
 
-def make(root: Path, register: Path, out: Path, **options) -> personal.PersonalReport:
-    return personal.make_packs(root, register, out, today=TODAY, echo=lambda line: None, **options)
+def make(root: Path, register: Path, out: Path, **options) -> PersonalReport:
+    return make_packs(root, register, out, today=TODAY, echo=lambda line: None, **options)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +94,7 @@ def made(tmp_path_factory):
     return report
 
 
-def pack_path(report: personal.PersonalReport, row: int) -> Path:
+def pack_path(report: PersonalReport, row: int) -> Path:
     return report.out_dir / f"row-{row:04d}.pdf"
 
 
@@ -101,7 +107,7 @@ def text_of(path: Path, pages=None) -> str:
 # --- The register ------------------------------------------------------------------------------
 
 def test_the_sample_register_is_valid_and_fictional():
-    register = personal.read_register(PROJECT / "docs" / "example-register.csv", ["id", "en"], today=TODAY)
+    register = read_register(PROJECT / "docs" / "example-register.csv", ["id", "en"], today=TODAY)
     assert register.problems == []
     assert len(register.mothers) >= 6
     assert {m.lang for m in register.mothers} == {"id", "en"}
@@ -124,7 +130,7 @@ def test_the_sample_register_is_valid_and_fictional():
     ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,,eight", "row 2: feeds_per_day must be a whole number from 4 to 16"),
 ])
 def test_an_invalid_row_is_reported_by_row_number_and_reason_without_its_values(tmp_path, row, reason):
-    register = personal.read_register(write_register(tmp_path / "r.csv", [row]), ["id", "en"], today=TODAY)
+    register = read_register(write_register(tmp_path / "r.csv", [row]), ["id", "en"], today=TODAY)
     assert register.mothers == []
     assert reason in [str(problem) for problem in register.problems]
     for value in row.split(","):
@@ -134,7 +140,7 @@ def test_an_invalid_row_is_reported_by_row_number_and_reason_without_its_values(
 
 def test_rows_are_numbered_as_a_spreadsheet_numbers_them_and_every_problem_of_a_row_is_given(tmp_path):
     rows = [ROWS[0], "", "X,xx,2026-11-20,,+62 812 0000 0101,,,", ROWS[1]]
-    register = personal.read_register(write_register(tmp_path / "r.csv", rows), ["id", "en"], today=TODAY)
+    register = read_register(write_register(tmp_path / "r.csv", rows), ["id", "en"], today=TODAY)
     assert [m.row for m in register.mothers] == [2, 5]
     assert [str(p) for p in register.problems] == [
         "row 4: midwife_name is missing (it is required)", "row 4: language must be one of: id, en"]
@@ -144,7 +150,7 @@ def test_a_register_saved_by_a_spreadsheet_with_semicolons_a_bom_and_decimal_com
     path = tmp_path / "r.csv"
     path.write_bytes(("\ufeff" + HEADER.replace(",", ";") + "\n"
                       + "Siti;ID;2026-11-20;Ani;+62 812 0000 0101;2027-02-22;9,5;\n").encode("utf-8"))
-    register = personal.read_register(path, ["id", "en"], today=TODAY)
+    register = read_register(path, ["id", "en"], today=TODAY)
     assert register.problems == []
     assert register.mothers[0].lang == "id" and register.mothers[0].hours_away == 9.5
 
@@ -156,15 +162,15 @@ def test_a_register_saved_by_a_spreadsheet_with_semicolons_a_bom_and_decimal_com
 def test_a_register_that_cannot_be_read_is_one_clear_error(tmp_path, content, message):
     path = tmp_path / "r.csv"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(personal.RegisterError, match=re.escape(message)):
-        personal.read_register(path, ["id", "en"], today=TODAY)
+    with pytest.raises(RegisterError, match=re.escape(message)):
+        read_register(path, ["id", "en"], today=TODAY)
 
 
 def test_a_register_that_is_not_utf8_says_how_to_save_it(tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes((HEADER + "\nSíti,id,2026-11-20,Ani,+62 812 0000 0101,,,\n").encode("latin-1"))
-    with pytest.raises(personal.RegisterError, match="not UTF-8 text; save it as 'CSV UTF-8'"):
-        personal.read_register(path, ["id", "en"], today=TODAY)
+    with pytest.raises(RegisterError, match="not UTF-8 text; save it as 'CSV UTF-8'"):
+        read_register(path, ["id", "en"], today=TODAY)
 
 
 # --- Dates and amounts from facts --------------------------------------------------------------
@@ -173,8 +179,8 @@ FACTS = {key: Fact(key, entry["value"], entry["unit"], entry["source"], 1) for k
 
 
 def test_the_visit_schedule_counts_from_the_birth():
-    visits = personal.visit_dates(datetime.date(2026, 11, 20), FACTS)
-    assert visits == personal.Visits(
+    visits = visit_dates(datetime.date(2026, 11, 20), FACTS)
+    assert visits == Visits(
         visit_1=datetime.date(2026, 11, 23),  # within 72 hours
         visit_2=datetime.date(2026, 11, 27),  # in week 1
         tele_1=datetime.date(2026, 12, 4),  # at 2 weeks
@@ -184,9 +190,9 @@ def test_the_visit_schedule_counts_from_the_birth():
 
 
 def test_the_return_plan_is_computed_from_facts():
-    mother = personal.Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
+    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
                              return_date=datetime.date(2027, 2, 22), hours_away=11, feeds_per_day=8)
-    plan = personal.return_plan(mother, FACTS)
+    plan = return_plan(mother, FACTS)
     assert plan.practise_from == datetime.date(2026, 12, 20)  # about 1 month old
     assert plan.stock_from == datetime.date(2027, 2, 8)  # 2 weeks before
     assert (plan.trial_from, plan.trial_to) == (datetime.date(2027, 2, 15), datetime.date(2027, 2, 18))  # 4-7 days before
@@ -199,16 +205,16 @@ def test_the_return_plan_is_computed_from_facts():
 
 
 def test_without_hours_or_feeds_the_plan_counts_a_usual_day_and_says_so():
-    mother = personal.Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
+    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
                              return_date=datetime.date(2027, 2, 22))
-    plan = personal.return_plan(mother, FACTS)
+    plan = return_plan(mother, FACTS)
     assert plan.hours_counted and plan.hours_away == 11 and plan.feeds_per_day == 8
 
 
 def test_an_early_return_puts_no_step_before_the_birth():
-    mother = personal.Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
+    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
                              return_date=datetime.date(2026, 11, 25), hours_away=4)
-    plan = personal.return_plan(mother, FACTS)
+    plan = return_plan(mother, FACTS)
     assert plan.practise_from is None
     assert plan.stock_from == plan.trial_from == datetime.date(2026, 11, 20)
     assert plan.breaks == 1
@@ -220,7 +226,7 @@ def test_a_missing_fact_is_one_clear_error_naming_it(tmp_path):
     root = write_pack(tmp_path / "pack", {"content/facts.yml": yaml.safe_dump(facts | {"storage.fridge": {
         "value": 4, "unit": "day", "source": "cdc-storage"}})})
     register = write_register(tmp_path / "r.csv", ROWS[:1])
-    with pytest.raises(personal.MissingFactError, match=r"programme\.tele_1_at: the baby's age at tele-counselling 1"):
+    with pytest.raises(MissingFactError, match=r"programme\.tele_1_at: the baby's age at tele-counselling 1"):
         make(root, register, tmp_path / "out")
 
 
@@ -300,7 +306,7 @@ def test_a_pack_keeps_its_tags_language_and_title(made, row):
                 element = element.P
         for page in pdf.pages:  # every piece of marked content maps to an element of its own page
             entry = numbers[int(page.obj.StructParents)]
-            for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+            for operands, _operator in pikepdf.parse_content_stream(page, "BDC"):
                 mcid = int(operands[1].MCID)
                 assert entry[mcid].Pg.objgen == page.obj.objgen
         assert pdf.check_pdf_syntax() == []
@@ -355,7 +361,7 @@ def test_packs_are_readable_by_their_owner_only(made):
 def test_an_output_folder_that_is_published_or_could_be_committed_is_refused(tmp_path, inside, message):
     root = write_pack(tmp_path / "pack")
     register = write_register(tmp_path / "r.csv", ROWS[:1])
-    with pytest.raises(personal.OutputError, match=re.escape(message)):
+    with pytest.raises(OutputError, match=re.escape(message)):
         make(root, register, root / inside)
     assert not (root / inside).exists()
 
@@ -366,7 +372,7 @@ def test_packs_of_an_earlier_run_are_never_mixed_with_new_ones(tmp_path):
     out.mkdir(parents=True)
     (out / "row-0009.pdf").write_bytes(b"an earlier pack")
     register = write_register(tmp_path / "r.csv", ROWS[:1])
-    with pytest.raises(personal.OutputError, match="holds 1 pack"):
+    with pytest.raises(OutputError, match="holds 1 pack"):
         make(root, register, out)
     make(root, register, out, replace=True)
     assert sorted(p.name for p in out.iterdir()) == ["row-0002.pdf"]
@@ -374,7 +380,7 @@ def test_packs_of_an_earlier_run_are_never_mixed_with_new_ones(tmp_path):
 
 def run_cli(monkeypatch, root: Path, *args: str):
     monkeypatch.setattr(cli, "PROJECT_ROOT", root)
-    monkeypatch.setattr(personal, "current_date", lambda: TODAY)
+    monkeypatch.setattr(personal_command, "current_date", lambda: TODAY)
     return CliRunner().invoke(cli.main, ["personal", *args])
 
 
@@ -415,18 +421,18 @@ def test_the_command_refuses_site_with_a_clear_error(tmp_path, monkeypatch):
 def test_inserted_pages_are_taken_out_again_leaving_the_base_as_it_was(made):
     with pikepdf.open(pack_path(made, 3)) as base, pikepdf.open(pack_path(made, 2)) as source:
         before = io.BytesIO()
-        packmerge.save(base, before)
+        merge.save(base, before)
         count = len(base.pages)
-        with packmerge.inserted(base, source, [0, 1], at=0):
+        with merge.inserted(base, source, [0, 1], at=0):
             assert len(base.pages) == count + 2
-            packmerge.set_outline(base, [("Cover", 0), ("Plan", 1)])
+            merge.set_outline(base, [("Cover", 0), ("Plan", 1)])
         after = io.BytesIO()
-        packmerge.save(base, after)
+        merge.save(base, after)
         assert after.getvalue() == before.getvalue()
 
 
 def test_an_untagged_pdf_cannot_be_joined(tmp_path):
     untagged = pikepdf.new()
     untagged.add_blank_page()
-    with pytest.raises(packmerge.MergeError, match="not tagged"):
-        packmerge.append_pdf(untagged, untagged)
+    with pytest.raises(merge.MergeError, match="not tagged"):
+        merge.append_pdf(untagged, untagged)

@@ -13,10 +13,10 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from pypdf import PdfReader
 
-from asipack.content import load_pack
-from asipack.mkdocs_hooks import folder_to_index
-from asipack.downloads import PRINT_SUFFIX, write_bundles
-from asipack.site import SECTIONS, reading_order, section_of
+from asipack.model.pack import load_pack
+from asipack.site.build import SECTIONS, reading_order, section_of
+from asipack.site.downloads import PRINT_SUFFIX, write_bundles
+from asipack.site.hooks import folder_to_index
 
 from .conftest import LANGUAGES, PROJECT
 
@@ -33,7 +33,7 @@ def pages_of(site: Path, lang: str) -> list[Path]:
     """Return every HTML page of one language's site."""
     pages = sorted(p for p in site.rglob("*.html"))
     if lang == "id":
-        return [p for p in pages if not p.relative_to(site).parts[0] in {"en", "downloads"}]
+        return [p for p in pages if p.relative_to(site).parts[0] not in {"en", "downloads"}]
     return [p for p in pages if p.relative_to(site).parts[0] == lang]
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import jinja2
 import markdown
+from mkdocs.config import load_config
 
-from .content import Pack, Page
-from .facts import format_fact
+from asipack.model.pack import Pack, Page
+from asipack.render.formatting import format_fact
 
 FACT_CALL = re.compile(r"""fact\(\s*["']([^"']+)["']\s*\)""")
 SNIPPET_CALL = re.compile(r"""snippet\(\s*["']([^"']+)["']\s*\)""")
@@ -59,7 +60,6 @@ def snippet_calls(text: str, first_line: int = 1) -> list[tuple[str, int]]:
 
 def markdown_settings(root: Path) -> tuple[list[Any], dict[str, Any]]:
     """Read the Markdown extensions and their settings from mkdocs.yml."""
-    from mkdocs.config import load_config
 
     config = load_config(str(root / "mkdocs.yml"), hooks=[])
     return list(config["markdown_extensions"]), dict(config["mdx_configs"])
@@ -97,8 +97,7 @@ class PageRenderer:
     def inputs_digest(self) -> str:
         """Fingerprint what a page's rendering depends on besides its own text: facts, snippets, languages, code."""
         content = self.pack.content_dir
-        paths = [content / "facts.yml", content / "languages.yml", content / "partials", Path(__file__).parent / "facts.py",
-                 Path(__file__)]
+        paths = [content / "facts.yml", content / "languages.yml", content / "partials", Path(__file__).parent]
         digest = hashlib.sha256(self.settings_digest.encode())
         for path in paths:
             for file in sorted(path.glob("*")) if path.is_dir() else [path]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
-from .errors import BudgetError, logged_warnings
-from .leaflets import LeafletJob, LeafletResult
+from asipack.leaflets.html import LeafletJob, LeafletResult
+from asipack.leaflets.impose import impose_booklet
+from asipack.model.errors import BudgetError, logged_warnings
 
 PDF_VARIANT = "pdf/ua-1"
 MM_PER_PX = 25.4 / 96
@@ -93,7 +95,6 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
         finally:
             partial.unlink(missing_ok=True)
         if job.imposed_target is not None:
-            from .impose import impose_booklet
 
             impose_booklet(job.target, job.imposed_target)
     return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, warnings)
@@ -110,7 +111,6 @@ def shared_font_config():
     """
     global _font_config
     if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
     return _font_config

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 from babel.dates import format_date
+from markupsafe import Markup
 
-from . import EDITION
-from .content import Leaflet, Pack, as_date
-from .i18n import load_translations
-from .cache import cache_directory
-from .qr import qr_data_uri
-from .render import RenderedPage
-from .urls import SiteUrls
+from asipack import EDITION
+from asipack.leaflets.qr import qr_data_uri
+from asipack.model.fingerprint import cache_directory
+from asipack.model.pack import Leaflet, Pack
+from asipack.model.yamlio import as_date
+from asipack.render.i18n import load_translations
+from asipack.render.markdown import RenderedPage
+from asipack.site.urls import SiteUrls
 
 MARKDOWN_LINK = re.compile(r'href="([^":#]+)\.md(#[^"]*)?"')
 
@@ -48,7 +49,7 @@ class LeafletResult:
     warnings: list[str]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def template_environment(root: Path, lang: str) -> jinja2.Environment:
     """Return the leaflet template environment with the language's gettext catalog (one per language)."""
     environment = jinja2.Environment(

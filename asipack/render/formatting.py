@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from .content import Fact
+from asipack.model.pack import Fact
 
 # unit in facts.yml -> (CLDR unit, length of the unit name)
 UNITS: dict[str, tuple[str, str] | None] = {

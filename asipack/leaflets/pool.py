@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable
 
-from .errors import BudgetError, RenderError
-from .leaflets import LeafletJob
+from asipack.leaflets.html import LeafletJob
+from asipack.model.errors import BudgetError, RenderError
 
 
 def render_one(job: LeafletJob):
     """Write one leaflet; WeasyPrint is imported in the worker, never in the parent."""
-    from .pdf import write_leaflet
+    from asipack.leaflets.pdf import (
+        write_leaflet,  # here, not at the top: the parent never imports WeasyPrint
+    )
+
 
     return write_leaflet(job)
 
@@ -66,7 +69,7 @@ class Rendering:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self) -> "Rendering":
+    def __enter__(self) -> Rendering:
         return self
 
     def __exit__(self, *exc_info) -> None:

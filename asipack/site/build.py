@@ -8,8 +8,10 @@ that lists every leaflet by audience and the zip of all its PDFs (see asipack.do
 
 from __future__ import annotations
 
-import html
+from asipack import PACKAGE_DIR
+
 import hashlib
+import html
 import json
 import shutil
 from pathlib import Path
@@ -21,14 +23,13 @@ from babel import Locale
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from .cache import cache_directory, files_digest, tool_versions
-from .content import Pack
-from .errors import logged_warnings
-from .i18n import load_translations
-from .render import RenderedPage
-from .urls import SiteUrls
+from asipack.model.errors import logged_warnings
+from asipack.model.fingerprint import cache_directory, files_digest, tool_versions
+from asipack.model.pack import Pack
+from asipack.render.i18n import load_translations
+from asipack.render.markdown import RenderedPage
+from asipack.site.urls import SiteUrls
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 SECTIONS = ("families", "caregivers", "midwives", "employers")  # home page and menu order; other folders follow
 DOWNLOADS_PAGE = "leaflets"  # the generated page that lists every leaflet, per language
 OWN_SEARCH_LANGUAGES = {"id"}  # lunr support that lunr-languages lacks, in templates/site/assets/javascripts/lunr/min/
@@ -188,7 +189,7 @@ def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: Sit
         docs_dir=str(docs),
         site_dir=str(site_dir),
         site_url=urls.site_url.rstrip("/") + "/" + urls.language_root(lang),
-        hooks=[str(PACKAGE_DIR / "mkdocs_hooks.py")],
+        hooks=[str(Path(__file__).resolve().with_name("hooks.py"))],
     )
     config.theme["language"] = lang
     config["nav"] = site_nav(pack, lang)

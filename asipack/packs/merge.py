@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import pikepdf
 
-from .errors import AsipackError
+from asipack.model.errors import AsipackError
 
 Objgen = tuple[int, int]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
-from asipack.cache import cache_directory
-from asipack.i18n import load_translations
+from asipack.model.fingerprint import cache_directory
+from asipack.render.i18n import load_translations
 
 # Scripts Material would take from a CDN, served from the site's own assets (MIT licensed):
 POLYFILLS = [

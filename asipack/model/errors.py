@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Problems:
         """Record a warning (an error under --strict)."""
         self.items.append(Problem(path, line, message, "warning"))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         """Add every problem of another collection."""
         self.items.extend(other.items)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import segno
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def qr_data_uri(url: str, cache_dir: Path | None = None) -> str:
     """Return an SVG data URI of a QR code for a URL (kept in cache_dir: choosing the mask is slow)."""
     cached = cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()}.txt" if cache_dir else None

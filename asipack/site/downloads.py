@@ -17,10 +17,10 @@ from pathlib import Path
 
 from babel.numbers import format_decimal
 
-from .content import Pack
-from .errors import RenderError
-from .i18n import load_translations
-from .urls import SiteUrls
+from asipack.model.errors import RenderError
+from asipack.model.pack import Pack
+from asipack.render.i18n import load_translations
+from asipack.site.urls import SiteUrls
 
 PRINT_SUFFIX = "-a4-print"  # an A5 booklet imposed on A4 for duplex printing (see asipack.impose)
 PLACEHOLDER = "@@asipack-details:{}@@"

@@ -18,7 +18,7 @@ def catalog_path(root: Path, lang: str) -> Path:
     return root / "translations" / lang / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_translations(root: Path, lang: str) -> gettext.GNUTranslations:
     """Compile a language's .po catalog in memory (no .mo file is committed or needed)."""
     with catalog_path(root, lang).open("rb") as handle:

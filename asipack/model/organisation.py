@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from asipack.model.errors import Problems
+from asipack.model.yamlio import read_yaml
 
 REQUIRED_KEYS = ("name", "phone")
 OPTIONAL_KEYS = ("address", "whatsapp", "email", "website", "logo", "emergency", "referrals")
@@ -15,7 +16,6 @@ EMERGENCY_KEYS = ("name", "phone")
 
 def load_organisation(path: Path, problems: Problems) -> dict[str, Any]:
     """Read an organisation file; record every missing or unknown key and a missing logo."""
-    from .content import read_yaml
 
     data, lines = read_yaml(path, problems)
     if data is None:

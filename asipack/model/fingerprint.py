@@ -3,24 +3,25 @@
 Two fingerprints: the *environment* (code, templates, CSS, fonts, pictures, tool versions),
 which every output depends on, and each leaflet's own HTML. A cached PDF is reused only when
 both match, so a cached output is never stale. A *stamp* of every input lets a build with
-nothing changed finish without loading anything.
-"""
+nothing changed finish without loading anything."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import sys
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+
+from asipack import PACKAGE_DIR
 
 TOOL_PACKAGES = (
     "weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow", "mkdocs",
     "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "segno", "pyyaml", "pypdf", "pikepdf",
 )
+
+
 CACHE_VERSION = "1"
 
 
@@ -55,7 +56,7 @@ def tool_versions() -> str:
 
 def environment_digest(root: Path, organisation_file: Path | None) -> str:
     """Fingerprint what a leaflet's HTML does not contain: code, templates, fonts, pictures, tools."""
-    package = Path(__file__).resolve().parent
+    package = PACKAGE_DIR
     paths = [package, root / "templates" / "leaflets", root / "templates" / "site" / "assets" / "fonts", root / "content" / "images"]
     if organisation_file is not None:
         paths.append(organisation_file.resolve().parent)  # its logo lives beside it
@@ -64,7 +65,7 @@ def environment_digest(root: Path, organisation_file: Path | None) -> str:
 
 def inputs_stamp(root: Path, organisation_file: Path | None, settings: str) -> str:
     """Fingerprint every input of a build, and its settings, without loading anything."""
-    package = Path(__file__).resolve().parent
+    package = PACKAGE_DIR
     paths = [package, root / "content", root / "templates", root / "translations", root / "mkdocs.yml"]
     if organisation_file is not None:
         paths.append(organisation_file.resolve().parent)
@@ -88,31 +89,3 @@ class StampFile:
     def save(self, stamp: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps({"stamp": stamp, "site_dir": str(self.site_dir.resolve())}))
-
-
-class LeafletCache:
-    """PDFs by the hash of their HTML and the environment, with their page count and warnings."""
-
-    def __init__(self, root: Path, environment: str):
-        self.directory = cache_directory(root) / "leaflets"
-        self.environment = environment
-
-    def key(self, html: str, page_budget: int) -> str:
-        return hashlib.sha256(f"{self.environment}\0{page_budget}\0{html}".encode()).hexdigest()
-
-    def fetch(self, key: str, target: Path) -> dict | None:
-        """Copy a cached PDF to target and return its record, or None if it is not cached."""
-        pdf, record = self.directory / f"{key}.pdf", self.directory / f"{key}.json"
-        if not (pdf.is_file() and record.is_file()):
-            return None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf, target)
-        return json.loads(record.read_text())
-
-    def store(self, key: str, source: Path, record: dict) -> None:
-        """Keep a rendered PDF and its record (written atomically)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        partial = self.directory / f"{key}.pdf.part"
-        shutil.copyfile(source, partial)
-        os.replace(partial, self.directory / f"{key}.pdf")
-        (self.directory / f"{key}.json").write_text(json.dumps(record))

@@ -1,0 +1,39 @@
+"""Keep rendered leaflet PDFs by the hash of their HTML and environment, so a rebuild renders only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from asipack.model.fingerprint import cache_directory
+
+
+class LeafletCache:
+    """PDFs by the hash of their HTML and the environment, with their page count and warnings."""
+
+    def __init__(self, root: Path, environment: str):
+        self.directory = cache_directory(root) / "leaflets"
+        self.environment = environment
+
+    def key(self, html: str, page_budget: int) -> str:
+        return hashlib.sha256(f"{self.environment}\0{page_budget}\0{html}".encode()).hexdigest()
+
+    def fetch(self, key: str, target: Path) -> dict | None:
+        """Copy a cached PDF to target and return its record, or None if it is not cached."""
+        pdf, record = self.directory / f"{key}.pdf", self.directory / f"{key}.json"
+        if not (pdf.is_file() and record.is_file()):
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, target)
+        return json.loads(record.read_text())
+
+    def store(self, key: str, source: Path, record: dict) -> None:
+        """Keep a rendered PDF and its record (written atomically)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        partial = self.directory / f"{key}.pdf.part"
+        shutil.copyfile(source, partial)
+        os.replace(partial, self.directory / f"{key}.pdf")
+        (self.directory / f"{key}.json").write_text(json.dumps(record))

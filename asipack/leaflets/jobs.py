@@ -1,0 +1,75 @@
+"""Turn rendered pages into leaflet jobs, and reuse or render them through the cache and the pool."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from asipack.leaflets.cache import LeafletCache
+from asipack.leaflets.html import LeafletJob, LeafletResult, leaflet_html
+from asipack.leaflets.impose import impose_booklet
+from asipack.leaflets.pool import render_leaflets
+from asipack.model.pack import Pack
+from asipack.render.markdown import RenderedPage
+from asipack.site.downloads import PRINT_SUFFIX
+from asipack.site.urls import SiteUrls
+
+
+def site_urls(pack: Pack) -> SiteUrls:
+    """Return the website's address scheme: the organisation's website, else mkdocs.yml's site_url."""
+    config = yaml.safe_load((pack.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    site_url = pack.organisation.get("website") or config.get("site_url") or "https://asi.example.org/"
+    return SiteUrls(site_url, pack.default_language.code, bool(config.get("use_directory_urls", True)))
+
+
+def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls: SiteUrls, downloads_dir: Path) -> list[LeafletJob]:
+    """Return one job per leaflet per language."""
+    jobs = []
+    for leaflet in pack.leaflets.values():
+        for language in pack.languages:
+            page = rendered[leaflet.page][language.code]
+            jobs.append(LeafletJob(
+                slug=leaflet.slug,
+                lang=language.code,
+                html=leaflet_html(pack, leaflet, rendered, language.code, urls),
+                base_url=page.page.path.as_uri(),
+                target=downloads_dir / language.code / f"{leaflet.slug}.pdf",
+                page_budget=leaflet.pages,
+                title=f"{leaflet.page}.{language.code}.md",
+                imposed_target=downloads_dir / language.code / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
+            ))
+    return jobs
+
+
+def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int, Any], list[int]]:
+    """Put every cached leaflet in place; return their results by job index, and the indexes left to render."""
+    reused, to_render = {}, []
+    for index, job in enumerate(jobs):
+        record = cache.fetch(cache.key(job.html, job.page_budget), job.target)
+        if record is None:
+            to_render.append(index)
+            continue
+        reused[index] = LeafletResult(job.slug, job.lang, job.target, record["pages"], job.target.stat().st_size, record["warnings"])
+        if job.imposed_target is not None:
+            impose_booklet(job.target, job.imposed_target)
+    return reused, to_render
+
+
+def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, reused: dict[int, Any], to_render: list[int],
+                  fresh: list) -> list:
+    """Store freshly rendered leaflets in the cache; return every leaflet's result, reused or fresh, in job order."""
+    for index, result in zip(to_render, fresh):
+        cache.store(cache.key(jobs[index].html, jobs[index].page_budget), result.target,
+                    {"pages": result.pages, "warnings": result.warnings})
+    results = reused | dict(zip(to_render, fresh))
+    return [results[index] for index in range(len(jobs))]
+
+
+def render_with_cache(jobs: list[LeafletJob], cache: LeafletCache, progress: Callable[[str], None]) -> tuple[list, int]:
+    """Reuse every cached leaflet, render the rest in parallel; return results and how many were reused."""
+    reused, to_render = reuse_cached(jobs, cache)
+    fresh = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
+    return keep_rendered(jobs, cache, reused, to_render, fresh), len(reused)
