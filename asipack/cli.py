@@ -1,33 +1,24 @@
-"""The command line: a thin click layer over asipack.build."""
+"""The command line: a thin click layer over asipack.commands (errors are click exceptions, printed as they are)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import sys
-import threading
-import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from asipack.commands.build import build
 from asipack.commands.check import check as check_content
 from asipack.commands.personal import make_packs
-from asipack.model.errors import AsipackError
-from asipack.model.fingerprint import inputs_stamp
+from asipack.commands.serve import make_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 org_option = click.option("--org", "organisation_file", type=click.Path(path_type=Path, dir_okay=False),
                           help="The organisation file that brands the pack (default: content/organisation.yml).")
 strict_option = click.option("--strict", is_flag=True, help="Fail on any warning, as CI does.")
-
-
-def fail(error: AsipackError) -> None:
-    """Print an error for a person and exit non-zero."""
-    click.echo(str(error), err=True)
-    sys.exit(1)
 
 
 @click.group(invoke_without_command=True)
@@ -43,11 +34,8 @@ def main(ctx: click.Context, strict: bool, organisation_file: Path | None, site_
     if ctx.invoked_subcommand is not None:
         return
 
-    try:
-        report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, strict=strict,
-                       echo=lambda line: click.echo(f"  {line}"), progress=progress_printer())
-    except AsipackError as error:
-        fail(error)
+    report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, strict=strict,
+                   echo=lambda line: click.echo(f"  {line}"), progress=progress_printer())
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     if report.unchanged:
@@ -82,39 +70,30 @@ def check(ctx: click.Context, strict: bool, organisation_file: Path | None) -> N
     """Check the content (facts, translations, pictures, links) without building."""
 
     strict = strict or ctx.obj["strict"]
-    try:
-        problems = check_content(PROJECT_ROOT, organisation_file=organisation_file or ctx.obj["organisation_file"], strict=strict)
-    except AsipackError as error:
-        fail(error)
+    problems = check_content(PROJECT_ROOT, organisation_file=organisation_file or ctx.obj["organisation_file"], strict=strict)
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"Content OK: {len(problems)} warning(s).")
 
 
-class Progress:
-    """Show progress through a register: a bar on a terminal, a line every tenth otherwise."""
+class Progress(contextlib.ExitStack):
+    """Show progress through a register: click's bar on a terminal, a line every tenth otherwise."""
 
     def __init__(self) -> None:
-        self.bar = None
+        super().__init__()
+        self.bar: Any = None
         self.shown = 0
-
-    def __enter__(self) -> Progress:
-        return self
 
     def __call__(self, done: int, total: int) -> None:
         if sys.stdout.isatty():
-            if self.bar is None:
-                self.bar = click.progressbar(length=total, label="  packs", show_pos=True).__enter__()
+            if self.bar is None:  # the total is known once the register is read
+                self.bar = self.enter_context(click.progressbar(length=total, label="  packs", show_pos=True))
             self.bar.update(done - self.bar.pos)
             return
         step = max(1, total // 10)
         if done == total or done // step > self.shown // step:
             click.echo(f"  packs {done}/{total}")
         self.shown = done
-
-    def __exit__(self, *exc_info) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc_info)
 
 
 @main.command()
@@ -132,14 +111,11 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
     Prints counts and row numbers only, never a value from the register.
     """
 
-    try:
-        with Progress() as progress:
-            report = make_packs(PROJECT_ROOT, register, out_dir,
-                                organisation_file=organisation_file or ctx.obj["organisation_file"],
-                                strict=strict or ctx.obj["strict"], replace=replace,
-                                echo=lambda line: click.echo(f"  {line}"), progress=progress)
-    except AsipackError as error:
-        fail(error)
+    with Progress() as progress:
+        report = make_packs(PROJECT_ROOT, register, out_dir,
+                            organisation_file=organisation_file or ctx.obj["organisation_file"],
+                            strict=strict or ctx.obj["strict"], replace=replace,
+                            echo=lambda line: click.echo(f"  {line}"), progress=progress)
     for warning in report.warnings:
         click.echo(warning, err=True)
     if report.personal_warnings:
@@ -153,10 +129,10 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
         click.echo(f"{len(report.failed_rows)} row(s) failed:", err=True)
         for problem in report.problems:
             click.echo(f"  {problem}", err=True)
-        sys.exit(1)
+        ctx.exit(1)
     if (strict or ctx.obj["strict"]) and (report.warnings or report.personal_warnings):
         click.echo("--strict: warnings count as errors", err=True)
-        sys.exit(1)
+        ctx.exit(1)
 
 
 @main.command()
@@ -164,32 +140,13 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
 @click.option("--port", default=8000, show_default=True, help="The port to serve on (127.0.0.1 only).")
 @click.pass_context
 def serve(ctx: click.Context, organisation_file: Path | None, port: int) -> None:
-    """Build site/, serve it on 127.0.0.1, and rebuild whenever the content changes (refresh to see it)."""
-
-
-    organisation_file = organisation_file or ctx.obj["organisation_file"]
-    site_dir = PROJECT_ROOT / "site"
-
-    def rebuild() -> None:
-        try:
-            report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, echo=lambda line: None)
-            click.echo(f"  built in {report.seconds:.1f} s ({report.reused} leaflet(s) reused)" if not report.unchanged else "  up to date")
-        except AsipackError as error:  # keep serving the last good site
-            click.echo(str(error), err=True)
-
-    rebuild()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo(f"Serving http://127.0.0.1:{port}/ (Ctrl+C to stop); watching content/, templates/ and translations/")
-    stamp = inputs_stamp(PROJECT_ROOT, organisation_file, "serve")
+    """Build site/, serve it on 127.0.0.1, rebuild on every change and reload the browser."""
+    server = make_server(PROJECT_ROOT, port=port, organisation_file=organisation_file or ctx.obj["organisation_file"],
+                         echo=click.echo)
+    click.echo(f"Serving {server.url} (Ctrl+C to stop); watching content/, templates/ and translations/")
     try:
-        while True:
-            time.sleep(1)
-            now = inputs_stamp(PROJECT_ROOT, organisation_file, "serve")
-            if now != stamp:
-                stamp = now
-                click.echo("change seen: rebuilding")
-                rebuild()
+        server.serve()
     except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
         server.shutdown()

@@ -8,7 +8,7 @@ import datetime
 
 from asipack.checks.catalogs import check_catalog_template, check_catalogs
 from asipack.checks.pictures import check_svgs
-from asipack.checks.prose import check_plain_language, check_who_code, load_style
+from asipack.checks.prose import check_plain_language, check_who_code
 from asipack.checks.structure import (
     check_facts,
     check_front_matter,
@@ -19,7 +19,7 @@ from asipack.checks.structure import (
     check_parity,
 )
 from asipack.model.errors import Problems
-from asipack.model.pack import Pack
+from asipack.model.pack import Pack, load_style
 
 
 def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
@@ -37,7 +37,7 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     check_parity(pack, problems)
     check_links(pack, problems)
     check_svgs(pack, problems)
-    style = load_style(pack, problems)
+    style = load_style(pack.content_dir / "style.yml", problems)
     check_plain_language(pack, problems, style)
     check_who_code(pack, problems, style)
     return problems

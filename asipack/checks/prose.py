@@ -6,8 +6,7 @@ import re
 
 from asipack.checks.structure import all_texts, line_of, strip_code
 from asipack.model.errors import Problems
-from asipack.model.pack import Pack, Page
-from asipack.model.yamlio import read_yaml
+from asipack.model.pack import Pack, Page, Style
 
 
 def prose_lines(page: Page) -> list[tuple[int, str]]:
@@ -61,20 +60,10 @@ def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?:;])[*_)\"']*\s+(?=[\"'(*_]*[A-Z0-9])", text) if s.strip()]
 
 
-def load_style(pack: Pack, problems: Problems) -> dict:
-    """Read content/style.yml (plain-language limits, words to avoid, brand names)."""
-
-    path = pack.content_dir / "style.yml"
-    if not path.is_file():
-        return {}
-    data, _ = read_yaml(path, problems)
-    return data or {}
-
-
-def check_plain_language(pack: Pack, problems: Problems, style: dict) -> None:
+def check_plain_language(pack: Pack, problems: Problems, style: Style) -> None:
     """Sentences stay short and avoid the words the style guide names, in every language."""
-    limits = style.get("sentence_words", {"warning": 20, "error": 25})
-    avoid = style.get("avoid", {})
+    limits = style.sentence_words
+    avoid = style.avoid
     for page in all_texts(pack):
         words_to_avoid = avoid.get(page.lang, {}) or {}
         for line, text in prose_lines(page):
@@ -108,9 +97,9 @@ def brand_pattern(brands: list[str]) -> re.Pattern | None:
     return re.compile("|".join(parts))
 
 
-def check_who_code(pack: Pack, problems: Problems, style: dict) -> None:
+def check_who_code(pack: Pack, problems: Problems, style: Style) -> None:
     """No formula, bottle or teat brand appears in any page, snippet, source or fact note."""
-    pattern = brand_pattern(style.get("brands") or [])
+    pattern = brand_pattern(style.brands)
     if pattern is None:
         return
     message = "names the brand '{}': the WHO Code allows no formula, bottle or teat brand; remove it"

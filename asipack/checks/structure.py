@@ -137,7 +137,7 @@ def check_leaflets(pack: Pack, problems: Problems) -> None:
         template = pack.root / "templates" / "leaflets" / f"{leaflet.format}.html.j2"
         if not template.is_file():
             problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' has format '{leaflet.format}', which has no template {template.name}")
-        for stem in leaflet.options.get("contents", []):
+        for stem in leaflet.contents:
             if stem not in pack.pages:
                 problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' lists page '{stem}' in its contents, which does not exist")
         if leaflet.pages < 1:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from asipack.checks import check_pack
+from asipack.commands.check import load_checked_pack
 from asipack.leaflets.cache import LeafletCache
 from asipack.leaflets.jobs import keep_rendered, leaflet_jobs, reuse_cached, site_urls
 from asipack.leaflets.pool import Rendering
@@ -23,7 +23,6 @@ from asipack.model.fingerprint import (
     environment_digest,
     inputs_stamp,
 )
-from asipack.model.pack import load_pack
 from asipack.render.markdown import PageRenderer
 from asipack.site.build import write_site
 from asipack.site.downloads import (
@@ -70,9 +69,7 @@ def build(
     if stamp_file.matches(stamp):
         echo("nothing changed since the last build")
         return BuildReport(site_dir=site_dir, unchanged=True, seconds=time.perf_counter() - started)
-    pack = load_pack(root, organisation_file=organisation_file)
-    problems = check_pack(pack, today=today)
-    problems.raise_if_failing(strict=strict)
+    pack, problems = load_checked_pack(root, organisation_file=organisation_file, strict=strict, today=today)
     report = BuildReport(site_dir=site_dir, warnings=list(problems.warnings))
     rendered = PageRenderer(pack, cache_dir=cache_directory(root) / "markdown").render_all()
     urls = site_urls(pack)

@@ -23,14 +23,13 @@ from typing import Any
 
 import pikepdf
 
-from asipack.checks import check_pack
+from asipack.commands.check import load_checked_pack
 from asipack.leaflets.cache import LeafletCache
-from asipack.leaflets.html import LeafletJob, leaflet_html
-from asipack.leaflets.jobs import render_with_cache, site_urls
+from asipack.leaflets.jobs import leaflet_jobs, render_with_cache, site_urls
 from asipack.leaflets.pool import render_leaflets, worker_count
 from asipack.model.errors import AsipackError
 from asipack.model.fingerprint import environment_digest
-from asipack.model.pack import Leaflet, Pack, load_pack
+from asipack.model.pack import Leaflet, Pack
 from asipack.model.register import RowProblem, read_register
 from asipack.packs import merge
 from asipack.packs.batch import PersonalContext, batch_size, batches, run_batches
@@ -55,19 +54,10 @@ def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> 
     """Return the jobs that write the family leaflets in the languages the register needs."""
 
     leaflets = family_leaflets(pack)
-    stems = {stem for leaflet in leaflets for stem in [leaflet.page, *leaflet.options.get("contents", [])]}
+    stems = {stem for leaflet in leaflets for stem in [leaflet.page, *leaflet.contents]}
     renderer = PageRenderer(pack)
     rendered = {stem: {lang: renderer.render(page) for lang, page in pack.pages[stem].items()} for stem in stems}
-    urls = site_urls(pack)
-    return [
-        LeafletJob(
-            slug=leaflet.slug, lang=lang, html=leaflet_html(pack, leaflet, rendered, lang, urls),
-            base_url=rendered[leaflet.page][lang].page.path.as_uri(),
-            target=scratch / lang / f"{leaflet.slug}.pdf", page_budget=leaflet.pages,
-            title=f"{leaflet.page}.{lang}.md",
-        )
-        for lang in languages for leaflet in leaflets
-    ]
+    return leaflet_jobs(pack, rendered, site_urls(pack), scratch, leaflets=leaflets, languages=languages)
 
 
 def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, Path]], target: Path) -> list[tuple[str, int]]:
@@ -82,7 +72,7 @@ def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, P
         for title, path in others:
             contents.append((title, len(base.pages)))
             merge.append_pdf(base, stack.enter_context(pikepdf.open(path)))
-        merge.set_metadata(base, title=_("Your breastfeeding pack"), author=str(pack.organisation.get("name") or ""))
+        merge.set_metadata(base, title=_("Your breastfeeding pack"), author=pack.organisation.name)
         merge.set_outline(base, contents)
         merge.save(base, target)
     return contents
@@ -135,9 +125,7 @@ def make_packs(
     started = time.perf_counter()
     today = today or current_date()
     resolved = check_output_dir(out_dir, root, replace=replace)
-    pack = load_pack(root, organisation_file=organisation_file)
-    problems = check_pack(pack, today=today)
-    problems.raise_if_failing(strict=strict)
+    pack, _ = load_checked_pack(root, organisation_file=organisation_file, strict=strict, today=today)
     facts = require_facts(pack)
     if not family_leaflets(pack):
         raise AsipackError("content/leaflets.yml lists no family leaflet (audience families or caregivers, format a4)")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
+from asipack.model.files import atomic_file, write_text_atomic
 from asipack.model.fingerprint import cache_directory
 
 
@@ -22,18 +22,21 @@ class LeafletCache:
         return hashlib.sha256(f"{self.environment}\0{page_budget}\0{html}".encode()).hexdigest()
 
     def fetch(self, key: str, target: Path) -> dict | None:
-        """Copy a cached PDF to target and return its record, or None if it is not cached."""
+        """Copy a cached PDF to target and return its record, or None if it is not cached (or unreadable)."""
         pdf, record = self.directory / f"{key}.pdf", self.directory / f"{key}.json"
         if not (pdf.is_file() and record.is_file()):
             return None
+        try:
+            stored = json.loads(record.read_text())
+        except ValueError:  # a record cut short: render again
+            return None
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, target)
-        return json.loads(record.read_text())
+        return stored
 
     def store(self, key: str, source: Path, record: dict) -> None:
         """Keep a rendered PDF and its record (written atomically)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        partial = self.directory / f"{key}.pdf.part"
-        shutil.copyfile(source, partial)
-        os.replace(partial, self.directory / f"{key}.pdf")
-        (self.directory / f"{key}.json").write_text(json.dumps(record))
+        with atomic_file(self.directory / f"{key}.pdf") as partial:
+            shutil.copyfile(source, partial)
+        write_text_atomic(self.directory / f"{key}.json", json.dumps(record))

@@ -118,12 +118,10 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
     main = page_view(pack, rendered[leaflet.page][lang], urls)
     main["qr_uri"] = qr_data_uri(main["twin_url"], cache_directory(pack.root) / "qr")
     others = [page_view(pack, rendered[leaflet.page][other.code], urls) for other in pack.languages if other.code != lang]
-    parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.options.get("contents", [])]
+    parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.contents]
     shown = [main] + parts
     source_keys = list(dict.fromkeys(key for view in shown for key in view["source_keys"]))
-    organisation = dict(pack.organisation)
-    if organisation["logo_path"]:
-        organisation["logo_uri"] = Path(organisation["logo_path"]).as_uri()
+    organisation = pack.organisation
     format_css = pack.root / "templates" / "leaflets" / f"{leaflet.format}.css"
     return template.render(
         **main,
@@ -136,7 +134,7 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
         format=leaflet.format,
         audience=leaflet.audience,
         org=organisation,
-        show_referrals=bool(leaflet.options.get("referrals")),
+        show_referrals=leaflet.referrals,
         edition=EDITION,
         css_uri=(pack.root / "templates" / "leaflets" / "print.css").as_uri(),
         format_css_uri=format_css.as_uri() if format_css.is_file() else None,

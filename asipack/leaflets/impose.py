@@ -9,10 +9,11 @@ Each A5 page is placed as a form XObject, so fonts and pictures are stored once.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pikepdf
+
+from asipack.model.files import atomic_file
 
 
 def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
@@ -41,8 +42,7 @@ def impose_booklet(source: Path, target: Path) -> int:
         imposed.docinfo["/Title"] = f"{title} (A4: print double-sided, flip on the short edge, fold)"
         if "/Lang" in booklet.Root:
             imposed.Root.Lang = booklet.Root.Lang
-        partial = target.with_name(target.name + ".part")
-        imposed.save(partial, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        os.replace(partial, target)
+        with atomic_file(target) as partial:
+            imposed.save(partial, deterministic_id=True, compress_streams=True,
+                         object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return len(order)

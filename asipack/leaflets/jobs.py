@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ from asipack.leaflets.cache import LeafletCache
 from asipack.leaflets.html import LeafletJob, LeafletResult, leaflet_html
 from asipack.leaflets.impose import impose_booklet
 from asipack.leaflets.pool import render_leaflets
-from asipack.model.pack import Pack
+from asipack.model.pack import Leaflet, Pack
 from asipack.render.markdown import RenderedPage
 from asipack.site.downloads import PRINT_SUFFIX
 from asipack.site.urls import SiteUrls
@@ -21,25 +21,27 @@ from asipack.site.urls import SiteUrls
 def site_urls(pack: Pack) -> SiteUrls:
     """Return the website's address scheme: the organisation's website, else mkdocs.yml's site_url."""
     config = yaml.safe_load((pack.root / "mkdocs.yml").read_text(encoding="utf-8"))
-    site_url = pack.organisation.get("website") or config.get("site_url") or "https://asi.example.org/"
+    site_url = pack.organisation.website or config.get("site_url") or "https://asi.example.org/"
     return SiteUrls(site_url, pack.default_language.code, bool(config.get("use_directory_urls", True)))
 
 
-def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls: SiteUrls, downloads_dir: Path) -> list[LeafletJob]:
-    """Return one job per leaflet per language."""
+def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls: SiteUrls, downloads_dir: Path, *,
+                 leaflets: Iterable[Leaflet] | None = None, languages: Iterable[str] | None = None) -> list[LeafletJob]:
+    """Return one job per leaflet per language: every leaflet of the catalogue, or the ones given."""
+    codes = list(languages) if languages is not None else [language.code for language in pack.languages]
     jobs = []
-    for leaflet in pack.leaflets.values():
-        for language in pack.languages:
-            page = rendered[leaflet.page][language.code]
+    for leaflet in pack.leaflets.values() if leaflets is None else leaflets:
+        for lang in codes:
+            page = rendered[leaflet.page][lang]
             jobs.append(LeafletJob(
                 slug=leaflet.slug,
-                lang=language.code,
-                html=leaflet_html(pack, leaflet, rendered, language.code, urls),
+                lang=lang,
+                html=leaflet_html(pack, leaflet, rendered, lang, urls),
                 base_url=page.page.path.as_uri(),
-                target=downloads_dir / language.code / f"{leaflet.slug}.pdf",
+                target=downloads_dir / lang / f"{leaflet.slug}.pdf",
                 page_budget=leaflet.pages,
-                title=f"{leaflet.page}.{language.code}.md",
-                imposed_target=downloads_dir / language.code / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
+                title=f"{leaflet.page}.{lang}.md",
+                imposed_target=downloads_dir / lang / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
             ))
     return jobs
 

@@ -8,14 +8,13 @@ renamed, so a failed render never leaves half a file.
 
 from __future__ import annotations
 
-import os
-
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from asipack.leaflets.html import LeafletJob, LeafletResult
 from asipack.leaflets.impose import impose_booklet
 from asipack.model.errors import BudgetError, logged_warnings
+from asipack.model.files import atomic_file
 
 PDF_VARIANT = "pdf/ua-1"
 MM_PER_PX = 25.4 / 96
@@ -87,13 +86,8 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(
             pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         check_fit(document, job)
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-        partial = job.target.with_name(job.target.name + ".part")
-        try:
+        with atomic_file(job.target) as partial:
             document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
-            os.replace(partial, job.target)
-        finally:
-            partial.unlink(missing_ok=True)
         if job.imposed_target is not None:
 
             impose_booklet(job.target, job.imposed_target)

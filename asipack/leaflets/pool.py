@@ -28,6 +28,15 @@ def render_one(job: LeafletJob):
     return write_leaflet(job)
 
 
+def start_pool(processes: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """Start worker processes: the one place the package does (leaflets, and personal packs' batches).
+
+    Workers are forked, so they inherit the loaded content and need not import it again.
+    """
+    return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=initializer, initargs=initargs)
+
+
 def worker_count(jobs: int) -> int:
     """Return how many workers to start: one per CPU (or ASIPACK_WORKERS), never more than jobs."""
     return max(1, min(cpu_budget(), jobs))
@@ -51,7 +60,7 @@ class Rendering:
         self.futures: dict[Future, int] = {}
         processes = processes or worker_count(len(jobs))
         if jobs and (processes > 1 or cpu_budget() > 1):
-            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+            self.pool = start_pool(processes)
             # the longest jobs first (a booklet), so no worker is left with one long job at the end
             for index in sorted(range(len(jobs)), key=lambda index: -jobs[index].page_budget):
                 self.futures[self.pool.submit(render_one, jobs[index])] = index

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from pathlib import Path
 
 import segno
+
+from asipack.model.files import write_text_atomic
 
 
 @functools.cache
@@ -19,8 +20,5 @@ def qr_data_uri(url: str, cache_dir: Path | None = None) -> str:
     code = segno.make(url, error="m", micro=False)
     uri = code.svg_data_uri(scale=4, border=2, dark="#000000", light="#ffffff", omitsize=True)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".part{os.getpid()}")
-        partial.write_text(uri, encoding="ascii")
-        os.replace(partial, cached)
+        write_text_atomic(cached, uri)
     return uri

@@ -7,6 +7,9 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
+
+import click
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,12 @@ class Problems:
             raise ContentError(self.items, strict=strict)
 
 
-class AsipackError(Exception):
-    """Base of every error the build reports to a person."""
+class AsipackError(click.ClickException):
+    """Base of every error the build reports to a person: the command line prints it and exits 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the message as it is (it already says what to fix), without click's 'Error:' prefix."""
+        click.echo(self.format_message(), err=True, file=file)
 
 
 class ContentError(AsipackError):
@@ -81,10 +88,6 @@ class ContentError(AsipackError):
 
 class BudgetError(AsipackError):
     """A leaflet does not fit the number of pages its catalogue entry allows."""
-
-
-class OrganisationError(AsipackError):
-    """The organisation file is missing a key, has an unknown key, or names a missing logo."""
 
 
 class RenderError(AsipackError):

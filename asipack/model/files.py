@@ -1,4 +1,4 @@
-"""Replace an output folder atomically: build beside it, then swap, so a failed build loses nothing."""
+"""Write outputs atomically: a folder is built beside its target and swapped in, a file is written and renamed."""
 
 from __future__ import annotations
 
@@ -33,9 +33,23 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file under a temporary name, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside target to write; on success it replaces target, on failure it is removed.
+
+    The one way the package writes a file that another run may read (PDFs, cache records, packs):
+    a reader sees the old file or the whole new one, never half of one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        yield partial
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write a text file (UTF-8) atomically."""
+    with atomic_file(target) as partial:
+        partial.write_text(text, encoding="utf-8")

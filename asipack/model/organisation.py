@@ -1,51 +1,88 @@
-"""Load and check the organisation file that brands the pack (name, phone, contacts, logo)."""
+"""The organisation that hands the pack out: its name, phone, contacts and logo (content/organisation.yml).
+
+A puskesmas or hospital brands the whole pack by pointing the build at its own copy (--org).
+Every missing or unknown key is reported with its line, and a logo must be an SVG that exists.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass as model
 
 from asipack.model.errors import Problems
-from asipack.model.yamlio import read_yaml
+from asipack.model.schema import MODEL_CONFIG, validate
+from asipack.model.yamlio import Lines, read_yaml
 
-REQUIRED_KEYS = ("name", "phone")
-OPTIONAL_KEYS = ("address", "whatsapp", "email", "website", "logo", "emergency", "referrals")
-REFERRAL_KEYS = ("name", "role", "phone", "kecamatan")
-EMERGENCY_KEYS = ("name", "phone")
+Text = str
 
 
-def load_organisation(path: Path, problems: Problems) -> dict[str, Any]:
+@model(frozen=True, config=MODEL_CONFIG)
+class Contact:
+    """An emergency number: who answers, and the number."""
+
+    name: Text = Field(min_length=1)
+    phone: Text = Field(min_length=1)
+
+
+@model(frozen=True, config=MODEL_CONFIG)
+class Referral:
+    """A referral contact for the red-flag cards and the booklet: a person or place, its role and number."""
+
+    name: Text = Field(min_length=1)
+    phone: Text = Field(min_length=1)
+    role: Text | None = None
+    kecamatan: Text | None = None
+
+
+@model(frozen=True, config=MODEL_CONFIG)
+class Organisation:
+    """The organisation's details as every leaflet prints them."""
+
+    name: Text = Field(min_length=1)
+    phone: Text = Field(min_length=1)
+    address: Text | None = None
+    whatsapp: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+    logo: Text | None = None
+    emergency: list[Contact] = Field(default_factory=list)
+    referrals: list[Referral] = Field(default_factory=list)
+    logo_path: Path | None = None  # set by the loader once the logo is found, never written in the file
+
+    @property
+    def logo_uri(self) -> str | None:
+        return self.logo_path.as_uri() if self.logo_path else None
+
+
+NEUTRAL = Organisation(name="-", phone="-")  # stands in when the file is unusable; the errors stop the build
+
+
+def load_organisation(path: Path, problems: Problems) -> Organisation:
     """Read an organisation file; record every missing or unknown key and a missing logo."""
-
     data, lines = read_yaml(path, problems)
     if data is None:
         data = {}
-    if not isinstance(data, dict):
-        problems.error(path, 1, "the organisation file must be a mapping with at least 'name' and 'phone'")
-        data = {}
-    for key in REQUIRED_KEYS:
-        if not str(data.get(key) or "").strip():
-            problems.error(path, None, f"required key '{key}' is missing: every leaflet prints it in its contact block")
-    for key in data:
-        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
-            known = ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS)
-            problems.error(path, lines.get(key), f"unknown key '{key}'; the keys are: {known}")
-    for list_key, allowed in (("referrals", REFERRAL_KEYS), ("emergency", EMERGENCY_KEYS)):
-        for index, entry in enumerate(data.get(list_key) or [], start=1):
-            if not isinstance(entry, dict):
-                problems.error(path, lines.get(list_key), f"{list_key} entry {index} must be a mapping")
-                continue
-            for key in entry:
-                if key not in allowed:
-                    problems.error(path, lines.get(list_key), f"unknown key '{key}' in {list_key} entry {index}; use {', '.join(allowed)}")
-            if not entry.get("name") or not entry.get("phone"):
-                problems.error(path, lines.get(list_key), f"{list_key} entry {index} needs a name and a phone")
-    if data.get("logo"):
-        logo = (path.parent / str(data["logo"])).resolve()
-        if not logo.is_file():
-            problems.error(path, lines.get("logo"), f"logo '{data['logo']}' does not exist (looked for {logo})")
-        elif logo.suffix.lower() != ".svg":
-            problems.error(path, lines.get("logo"), f"logo '{data['logo']}' must be an SVG file")
-        else:
-            data["logo_path"] = logo
-    return {**{key: None for key in OPTIONAL_KEYS}, "logo_path": None, "logo_uri": None, **data}
+    logo_path = None
+    if isinstance(data, dict):
+        if "logo_path" in data:
+            problems.error(path, lines.of("logo_path"), "unknown key 'logo_path'; give the logo as 'logo'")
+            data = {key: value for key, value in data.items() if key != "logo_path"}
+        if isinstance(data.get("logo"), str):
+            logo_path = find_logo(path, data["logo"], lines, problems)
+    organisation = validate(Organisation, data, path=path, lines=lines, at=(), problems=problems, what="",
+                            given={"logo_path": logo_path}, internal=("logo_path",))
+    return organisation or NEUTRAL
+
+
+def find_logo(path: Path, logo: str, lines: Lines, problems: Problems) -> Path | None:
+    """Return the logo's path beside the organisation file, or record why it cannot be used."""
+    found = (path.parent / logo).resolve()
+    if not found.is_file():
+        problems.error(path, lines.of("logo"), f"logo '{logo}' does not exist (looked for {found})")
+    elif found.suffix.lower() != ".svg":
+        problems.error(path, lines.of("logo"), f"logo '{logo}' must be an SVG file")
+    else:
+        return found
+    return None

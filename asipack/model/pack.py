@@ -10,21 +10,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field, field_validator
+from pydantic.dataclasses import dataclass as model
+
 from asipack.model.errors import Problems
-from asipack.model.organisation import load_organisation
+from asipack.model.organisation import Organisation, load_organisation
+from asipack.model.schema import MODEL_CONFIG, validate
 from asipack.model.yamlio import read_yaml, split_front_matter
 
 PAGE_SUFFIX = ".md"
 NOT_PAGES = {"partials", "images"}  # folders under content/ that hold no pages
 
 
-@dataclass(frozen=True)
+@model(frozen=True, config=MODEL_CONFIG)
 class Language:
-    """A language the pack is published in; the first one is the default."""
+    """A language the pack is published in; the first one is the default (content/languages.yml)."""
 
     code: str
     name: str
-    locale: str
+    locale: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.locale:
+            object.__setattr__(self, "locale", self.code)
 
 
 @dataclass
@@ -44,22 +52,51 @@ class Page:
         return str(self.meta.get("title", ""))
 
 
-@dataclass
+@model(config=MODEL_CONFIG)
 class Fact:
-    """A number a reader could act on, with its unit and source key."""
+    """A number a reader could act on, with its unit and source key (an entry of content/facts.yml)."""
 
     key: str
-    value: float | int | list
+    value: int | float | list[int | float]
     unit: str
     source: str | None
     line: int
-    decimals: int = 0
+    decimals: int = Field(default=0, ge=0)
     note: str = ""
 
+    @field_validator("value")
+    @classmethod
+    def a_range_has_two_ends(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) != 2:
+            raise ValueError("a range is written [low, high]")
+        return value
 
-@dataclass
+
+@model(frozen=True, config=MODEL_CONFIG)
+class Source:
+    """An entry of the bibliography (content/sources.yml) that facts, signs and pages cite by key."""
+
+    key: str
+    line: int
+    title: str
+    publisher: str
+    year: int
+    url: str | None = None
+    used_for: str = ""
+
+
+@model(frozen=True, config=MODEL_CONFIG)
+class Style:
+    """The plain-language and WHO Code rules (content/style.yml)."""
+
+    sentence_words: dict[str, int] = Field(default_factory=lambda: {"warning": 20, "error": 25})
+    avoid: dict[str, dict[str, str] | None] = Field(default_factory=dict)  # language -> word -> what to write instead
+    brands: list[str] = Field(default_factory=list)
+
+
+@model(config=MODEL_CONFIG)
 class Leaflet:
-    """A catalogue entry: one printable leaflet built in every language."""
+    """A catalogue entry: one printable leaflet built in every language (an entry of content/leaflets.yml)."""
 
     slug: str
     page: str
@@ -67,7 +104,8 @@ class Leaflet:
     format: str
     pages: int
     line: int
-    options: dict[str, Any] = field(default_factory=dict)
+    contents: list[str] = Field(default_factory=list)  # an A5 booklet: the pages it holds, in order
+    referrals: bool = False  # print the organisation's referral contacts
 
 
 @dataclass
@@ -80,10 +118,9 @@ class Pack:
     pages: dict[str, dict[str, Page]]  # stem -> lang -> page
     snippets: dict[str, dict[str, Page]]  # name -> lang -> snippet
     facts: dict[str, Fact]
-    sources: dict[str, dict[str, Any]]
-    source_lines: dict[str, int]
+    sources: dict[str, Source]
     leaflets: dict[str, Leaflet]
-    organisation: dict[str, Any]
+    organisation: Organisation
     organisation_path: Path
     problems: Problems
 
@@ -97,10 +134,15 @@ class Pack:
 
 def load_languages(content_dir: Path, problems: Problems) -> list[Language]:
     """Read content/languages.yml; the first language is the default."""
-    data, _ = read_yaml(content_dir / "languages.yml", problems)
-    if not data:
+    path = content_dir / "languages.yml"
+    data, lines = read_yaml(path, problems)
+    if not isinstance(data, list) or not data:
+        if data is not None:
+            problems.error(path, 1, "languages.yml must be a list of languages, each with code and name (the default first)")
         return [Language("id", "Bahasa Indonesia", "id")]
-    return [Language(str(d["code"]), str(d["name"]), str(d.get("locale", d["code"]))) for d in data]
+    languages = [validate(Language, entry, path=path, lines=lines, at=(index,), problems=problems,
+                          what=f"language {index + 1}") for index, entry in enumerate(data)]
+    return [language for language in languages if language is not None] or [Language("id", "Bahasa Indonesia", "id")]
 
 
 def load_pages(directory: Path, languages: list[Language], problems: Problems) -> dict[str, dict[str, Page]]:
@@ -147,36 +189,52 @@ def load_facts(path: Path, problems: Problems) -> dict[str, Fact]:
         problems.error(path, 1, "facts.yml must be a mapping of fact keys to their value, unit and source")
         return facts
     for key, entry in data.items():
-        line = lines.get(str(key), 1)
-        if not isinstance(entry, dict) or "value" not in entry or "unit" not in entry:
-            problems.error(path, line, f"fact '{key}' needs at least 'value', 'unit' and 'source'")
-            continue
-        facts[str(key)] = Fact(
-            key=str(key),
-            value=entry["value"],
-            unit=str(entry["unit"]),
-            source=entry.get("source"),
-            line=line,
-            decimals=int(entry.get("decimals", 0)),
-            note=str(entry.get("note", "")),
-        )
+        line = lines.of(str(key)) or 1
+        if isinstance(entry, dict):
+            entry = {"source": None, **entry}  # a fact without a source is the checker's to explain
+        fact = validate(Fact, entry, path=path, lines=lines, at=(str(key),), problems=problems,
+                        what=f"fact '{key}'", given={"key": str(key), "line": line})
+        if fact is not None:
+            facts[fact.key] = fact
     return facts
+
+
+def load_sources(path: Path, problems: Problems) -> dict[str, Source]:
+    """Read the bibliography, each entry checked against the Source model."""
+    data, lines = read_yaml(path, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.error(path, 1, "sources.yml must be a mapping of source keys to their title, publisher and year")
+        return {}
+    sources = {}
+    for key, entry in data.items():
+        source = validate(Source, entry, path=path, lines=lines, at=(str(key),), problems=problems,
+                          what=f"source '{key}'", given={"key": str(key), "line": lines.of(str(key)) or 1})
+        if source is not None:
+            sources[source.key] = source
+    return sources
+
+
+def load_style(path: Path, problems: Problems) -> Style:
+    """Read content/style.yml (plain-language limits, words to avoid, brand names); none gives the defaults."""
+    if not path.is_file():
+        return Style()
+    data, lines = read_yaml(path, problems)
+    return validate(Style, data or {}, path=path, lines=lines, at=(), problems=problems, what="") or Style()
 
 
 def load_leaflets(path: Path, problems: Problems) -> dict[str, Leaflet]:
     """Read the leaflet catalogue."""
     data, lines = read_yaml(path, problems)
     leaflets: dict[str, Leaflet] = {}
+    if data is not None and not isinstance(data, dict):
+        problems.error(path, 1, "leaflets.yml must be a mapping of leaflet names to their page, audience, format and pages")
+        return leaflets
     for slug, entry in (data or {}).items():
-        line = lines.get(str(slug), 1)
-        missing = [k for k in ("page", "audience", "format", "pages") if k not in (entry or {})]
-        if missing:
-            problems.error(path, line, f"leaflet '{slug}' is missing {', '.join(missing)}")
-            continue
-        options = {k: v for k, v in entry.items() if k not in ("page", "audience", "format", "pages")}
-        leaflets[str(slug)] = Leaflet(
-            str(slug), str(entry["page"]), str(entry["audience"]), str(entry["format"]), int(entry["pages"]), line, options
-        )
+        leaflet = validate(Leaflet, entry, path=path, lines=lines, at=(str(slug),), problems=problems,
+                           what=f"leaflet '{slug}'", given={"slug": str(slug), "line": lines.of(str(slug)) or 1})
+        if leaflet is not None:
+            leaflets[leaflet.slug] = leaflet
     return leaflets
 
 
@@ -189,7 +247,7 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
     pages = load_pages(content_dir, languages, problems)
     snippets = load_snippets(content_dir / "partials", languages, problems)
     facts = load_facts(content_dir / "facts.yml", problems)
-    sources, source_lines = read_yaml(content_dir / "sources.yml", problems)
+    sources = load_sources(content_dir / "sources.yml", problems)
     leaflets = load_leaflets(content_dir / "leaflets.yml", problems)
     organisation_path = organisation_file or content_dir / "organisation.yml"
     organisation = load_organisation(organisation_path, problems)
@@ -200,8 +258,7 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
         pages=pages,
         snippets=snippets,
         facts=facts,
-        sources=sources or {},
-        source_lines=source_lines,
+        sources=sources,
         leaflets=leaflets,
         organisation=organisation,
         organisation_path=organisation_path,

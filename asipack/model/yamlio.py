@@ -13,16 +13,43 @@ from asipack.model.errors import Problems
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same result, faster
 
 
-def read_yaml(path: Path, problems: Problems) -> tuple[Any, dict[str, int]]:
-    """Read a YAML file; return its data and the line of each top-level key.
+class Lines(dict):
+    """The line of every key and list item of a YAML document, by its path: ("signs", "baby.floppy", "level")."""
 
-    A malformed file is recorded as an error naming its line, and gives (None, {}).
+    def of(self, *path: Any) -> int | None:
+        """Return the line of a path, or of the nearest enclosing key that has one."""
+        for end in range(len(path), 0, -1):
+            line = self.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+def node_lines(node: yaml.Node, prefix: tuple = (), lines: Lines | None = None) -> Lines:
+    """Walk a composed YAML node and record the line of each mapping key and sequence item."""
+    lines = Lines() if lines is None else lines
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = (*prefix, key_node.value)
+            lines.setdefault(path, key_node.start_mark.line + 1)
+            node_lines(value_node, path, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.setdefault((*prefix, index), item.start_mark.line + 1)
+            node_lines(item, (*prefix, index), lines)
+    return lines
+
+
+def read_yaml(path: Path, problems: Problems) -> tuple[Any, Lines]:
+    """Read a YAML file; return its data and the line of each key (see Lines).
+
+    A malformed file is recorded as an error naming its line, and gives (None, Lines()).
     """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.error(path, None, "file not found")
-        return None, {}
+        return None, Lines()
     try:
         node = yaml.compose(text, Loader=YAML_LOADER)
         data = yaml.load(text, Loader=YAML_LOADER)
@@ -31,16 +58,15 @@ def read_yaml(path: Path, problems: Problems) -> tuple[Any, dict[str, int]]:
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         problems.error(path, line, f"this is not valid YAML ({reason}); check the indentation and quotes")
-        return None, {}
-    lines: dict[str, int] = {}
+        return None, Lines()
     if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
         for key_node, _ in node.value:
-            key = str(key_node.value)
-            if key in lines:
-                problems.error(path, key_node.start_mark.line + 1,
-                               f"'{key}' is defined twice (first on line {lines[key]}); keep one")
-            lines.setdefault(key, key_node.start_mark.line + 1)
-    return data, lines
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in first:
+                problems.error(path, line, f"'{key}' is defined twice (first on line {first[key]}); keep one")
+            first.setdefault(key, line)
+    return data, node_lines(node) if node is not None else Lines()
 
 
 def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[dict, dict[str, int], str, int]:

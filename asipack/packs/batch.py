@@ -6,9 +6,8 @@ import datetime
 import functools
 import io
 import math
-import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from babel.dates import format_date
 from asipack import EDITION
 from asipack.leaflets.html import template_environment
 from asipack.leaflets.pdf import render_personal_pages
+from asipack.leaflets.pool import start_pool
 from asipack.model.pack import Fact
 from asipack.model.register import Mother
 from asipack.packs import merge
@@ -219,9 +219,7 @@ def run_batches(tasks: list[BatchTask], context: PersonalContext, workers: int) 
 
     A worker that dies does not hang the run: the rows of its unfinished batches are reported.
     """
-    pool_context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context, initializer=init_worker,
-                             initargs=(context,)) as pool:
+    with start_pool(workers, init_worker, (context,)) as pool:
         futures = {pool.submit(make_batch, task): task for task in tasks}
         for future in as_completed(futures):
             try:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from asipack.model.errors import AsipackError
+from asipack.model.files import atomic_file
 
 PACK_PATTERN = "row-{row:0{width}d}.pdf"
 
@@ -55,12 +56,7 @@ def prepare_output_dir(resolved: Path, *, replace: bool) -> None:
 
 def write_private(target: Path, write: Callable[[io.BufferedWriter], None]) -> None:
     """Write a file readable by its owner only (0600), atomically: a temporary name, then rename."""
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # whatever the umask
-            write(handle)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as partial, \
+            os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # whatever the umask
+        write(handle)

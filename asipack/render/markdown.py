@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import jinja2
 import markdown
 from mkdocs.config import load_config
 
+from asipack.model.files import write_text_atomic
 from asipack.model.pack import Pack, Page
 from asipack.render.formatting import format_fact
 
@@ -119,10 +119,7 @@ class PageRenderer:
             return RenderedPage(page, record["markdown"], record["html"])
         text = self.prepass(page.body, page.lang)
         rendered = RenderedPage(page, text, self.to_html(text))
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".part{os.getpid()}")
-        partial.write_text(json.dumps({"markdown": text, "html": rendered.html}), encoding="utf-8")
-        os.replace(partial, cached)
+        write_text_atomic(cached, json.dumps({"markdown": text, "html": rendered.html}))
         return rendered
 
     def render_all(self) -> dict[str, dict[str, RenderedPage]]:
