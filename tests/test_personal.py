@@ -436,3 +436,33 @@ def test_an_untagged_pdf_cannot_be_joined(tmp_path):
     untagged.add_blank_page()
     with pytest.raises(merge.MergeError, match="not tagged"):
         merge.append_pdf(untagged, untagged)
+
+
+def link_elements(pdf: pikepdf.Pdf) -> list[tuple[str, str, bool]]:
+    """Return, per link annotation: its address, the kind of element it maps to, and whether that element points back at it."""
+    numbers = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    found = []
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            element = numbers[int(annot.StructParent)]
+            kids = element.get("/K", [])
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            points_back = any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR" and k.Obj.objgen == annot.objgen
+                              for k in kids)
+            found.append((str(annot.A.URI), str(element.S), points_back))
+    return found
+
+
+def test_joining_two_leaflets_with_links_keeps_every_link_tagged(built, tmp_path):
+    """Two real family leaflets, each with web links, joined: every link keeps its own key and its element."""
+    downloads = built.site_dir / "downloads" / "en"
+    with pikepdf.open(downloads / "enough-milk.pdf") as base, pikepdf.open(downloads / "latch-holds.pdf") as other:
+        before = link_elements(base) + link_elements(other)
+        assert sum(s == "/Link" for _, s, _ in before) >= 2, "the leaflets carry links, so the remapping is exercised"
+        merge.append_pdf(base, other)
+        merge.save(base, tmp_path / "joined.pdf")
+    with pikepdf.open(tmp_path / "joined.pdf") as joined:
+        keys = [int(annot.StructParent) for page in joined.pages for annot in page.obj.get("/Annots", [])]
+        assert len(set(keys)) == len(keys), "no two links share a structure key"
+        assert link_elements(joined) == before, "each link still maps to the same kind of element, in order"
+        assert joined.check_pdf_syntax() == []
