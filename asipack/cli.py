@@ -16,16 +16,21 @@ from asipack.commands.serve import make_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-org_option = click.option("--org", "organisation_file", type=click.Path(path_type=Path, dir_okay=False),
-                          help="The organisation file that brands the pack (default: content/organisation.yml).")
+org_option = click.option(
+    "--org",
+    "organisation_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The organisation file that brands the pack (default: content/organisation.yml).",
+)
 strict_option = click.option("--strict", is_flag=True, help="Fail on any warning, as CI does.")
 
 
 @click.group(invoke_without_command=True)
 @strict_option
 @org_option
-@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Where to write the website (default: site/).")
+@click.option(
+    "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where to write the website (default: site/)."
+)
 @click.pass_context
 def main(ctx: click.Context, strict: bool, organisation_file: Path | None, site_dir: Path | None) -> None:
     """Build the bilingual website and every PDF leaflet into site/."""
@@ -34,16 +39,24 @@ def main(ctx: click.Context, strict: bool, organisation_file: Path | None, site_
     if ctx.invoked_subcommand is not None:
         return
 
-    report = build(PROJECT_ROOT, site_dir=site_dir, organisation_file=organisation_file, strict=strict,
-                   echo=lambda line: click.echo(f"  {line}"), progress=progress_printer())
+    report = build(
+        PROJECT_ROOT,
+        site_dir=site_dir,
+        organisation_file=organisation_file,
+        strict=strict,
+        echo=lambda line: click.echo(f"  {line}"),
+        progress=progress_printer(),
+    )
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     if report.unchanged:
         click.echo(f"{report.site_dir} is up to date ({report.seconds:.2f} s).")
         return
     total = sum(r.size for r in report.leaflets)
-    click.echo(f"Built {report.site_dir} with {len(report.leaflets)} PDFs ({total / 1024:.0f} KB; "
-               f"{report.reused} reused from the cache) in {report.seconds:.1f} s; {len(report.warnings)} warning(s).")
+    click.echo(
+        f"Built {report.site_dir} with {len(report.leaflets)} PDFs ({total / 1024:.0f} KB; "
+        f"{report.reused} reused from the cache) in {report.seconds:.1f} s; {len(report.warnings)} warning(s)."
+    )
 
 
 def progress_printer():
@@ -98,33 +111,48 @@ class Progress(contextlib.ExitStack):
 
 @main.command()
 @click.argument("register", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="The private folder for the packs (never inside site/).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The private folder for the packs (never inside site/).",
+)
 @org_option
 @strict_option
 @click.option("--replace", is_flag=True, help="Delete the packs of an earlier run in --out first.")
 @click.pass_context
-def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_file: Path | None, strict: bool,
-             replace: bool) -> None:
+def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_file: Path | None, strict: bool, replace: bool) -> None:
     """Make one PDF pack per mother in REGISTER (a UTF-8 CSV): her visits, contacts and plan.
 
     Prints counts and row numbers only, never a value from the register.
     """
 
     with Progress() as progress:
-        report = make_packs(PROJECT_ROOT, register, out_dir,
-                            organisation_file=organisation_file or ctx.obj["organisation_file"],
-                            strict=strict or ctx.obj["strict"], replace=replace,
-                            echo=lambda line: click.echo(f"  {line}"), progress=progress)
+        report = make_packs(
+            PROJECT_ROOT,
+            register,
+            out_dir,
+            organisation_file=organisation_file or ctx.obj["organisation_file"],
+            strict=strict or ctx.obj["strict"],
+            replace=replace,
+            echo=lambda line: click.echo(f"  {line}"),
+            progress=progress,
+        )
     for warning in report.warnings:
         click.echo(warning, err=True)
     if report.personal_warnings:
-        click.echo(f"{report.personal_warnings} WeasyPrint warning(s) on personal pages (not shown: they may "
-                   "quote a mother's details); check templates/leaflets/personal.html.j2", err=True)
+        click.echo(
+            f"{report.personal_warnings} WeasyPrint warning(s) on personal pages (not shown: they may "
+            "quote a mother's details); check templates/leaflets/personal.html.j2",
+            err=True,
+        )
     if report.ignored_columns:
         click.echo(f"Ignored column(s): {', '.join(report.ignored_columns)}", err=True)
-    click.echo(f"{len(report.written)} of {report.rows} row(s) made into packs in {report.out_dir} "
-               f"in {report.seconds:.1f} s (0600, readable by you only).")
+    click.echo(
+        f"{len(report.written)} of {report.rows} row(s) made into packs in {report.out_dir} "
+        f"in {report.seconds:.1f} s (0600, readable by you only)."
+    )
     if report.problems:
         click.echo(f"{len(report.failed_rows)} row(s) failed:", err=True)
         for problem in report.problems:
@@ -141,8 +169,7 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
 @click.pass_context
 def serve(ctx: click.Context, organisation_file: Path | None, port: int) -> None:
     """Build site/, serve it on 127.0.0.1, rebuild on every change and reload the browser."""
-    server = make_server(PROJECT_ROOT, port=port, organisation_file=organisation_file or ctx.obj["organisation_file"],
-                         echo=click.echo)
+    server = make_server(PROJECT_ROOT, port=port, organisation_file=organisation_file or ctx.obj["organisation_file"], echo=click.echo)
     click.echo(f"Serving {server.url} (Ctrl+C to stop); watching content/, templates/ and translations/")
     try:
         server.serve()

@@ -45,13 +45,12 @@ def edit_one_word(page: Path) -> None:
 def timed_build(root: Path) -> tuple[float, int]:
     """Run `python build.py` in root; return seconds and the peak memory (KiB) of that process."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "build.py", "--site-dir", str(root / "site")], cwd=root, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "build.py", "--site-dir", str(root / "site")], cwd=root, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
-RAW = r'''
+RAW = r"""
 import json, sys, tempfile, time, datetime
 from pathlib import Path
 root = Path(sys.argv[1])
@@ -80,7 +79,7 @@ started = time.perf_counter()
 for job in jobs:
     weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
 print(json.dumps({"mkdocs": mkdocs_seconds, "weasyprint": time.perf_counter() - started, "leaflets": len(jobs)}))
-'''
+"""
 
 
 def raw_tools(root: Path) -> dict:
@@ -109,7 +108,9 @@ def main() -> None:
     print(f"raw tools, sequential:  {raw_total:7.2f} s   (mkdocs build {raw['mkdocs']:.2f} s + WeasyPrint {raw['weasyprint']:.2f} s)")
     print(f"no-op rebuild:          {noop:7.2f} s")
     print(f"one-page edit rebuild:  {onepage:7.2f} s   ({EDITED_PAGE}; median of {', '.join(f'{r:.2f}' for r in onepage_runs)})")
-    print(f"booklet-page edit:      {booklet_page:7.2f} s   ({EDITED_BOOKLET_PAGE}: its leaflet and the booklet; {booklet_page / full:.3f} of full)")
+    print(
+        f"booklet-page edit:      {booklet_page:7.2f} s   ({EDITED_BOOKLET_PAGE}: its leaflet and the booklet; {booklet_page / full:.3f} of full)"
+    )
     print(f"full/raw={full / raw_total:.2f} noop/full={noop / full:.3f} onepage/full={onepage / full:.3f}")
 
 

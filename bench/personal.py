@@ -40,8 +40,21 @@ from asipack.packs.privacy import write_private  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 28)
 FIRST = ["Siti", "Dewi", "Nur", "Putri", "Rina", "Ayu", "Maya", "Indah", "Sri", "Fitri", "Wulan", "Sarah", "Grace", "Hana"]
-LAST = ["Rahmawati", "Anggraini", "Aisyah", "Handayani", "Wijaya", "Simanjuntak", "Pratiwi", "Kusuma", "Saputri",
-        "Hasibuan", "Tan", "Nasution", "Siregar"]
+LAST = [
+    "Rahmawati",
+    "Anggraini",
+    "Aisyah",
+    "Handayani",
+    "Wijaya",
+    "Simanjuntak",
+    "Pratiwi",
+    "Kusuma",
+    "Saputri",
+    "Hasibuan",
+    "Tan",
+    "Nasution",
+    "Siregar",
+]
 MIDWIVES = [("Ani Lestari", "+62 812 0000 0101"), ("Rina Marlina", "+62 813 0000 0202"), ("Yuli Hartati", "(021) 000 0303")]
 
 
@@ -55,13 +68,18 @@ def write_register(path: Path, rows: int, *, seed: int = 1, with_plan: float = 0
             birth = TODAY - datetime.timedelta(days=chance.randint(0, 42))
             back = birth + datetime.timedelta(days=chance.randint(84, 180)) if chance.random() < with_plan else None
             midwife, phone = chance.choice(MIDWIVES)
-            writer.writerow([
-                f"{chance.choice(FIRST)} {chance.choice(LAST)}" if chance.random() < 0.9 else "",
-                "en" if chance.random() < english else "id", birth.isoformat(), midwife, phone,
-                back.isoformat() if back else "",
-                chance.choice(["", "9", "10", "11", "12", "9,5"]) if back else "",
-                chance.choice(["", "", "8", "10", "12"]),
-            ])
+            writer.writerow(
+                [
+                    f"{chance.choice(FIRST)} {chance.choice(LAST)}" if chance.random() < 0.9 else "",
+                    "en" if chance.random() < english else "id",
+                    birth.isoformat(),
+                    midwife,
+                    phone,
+                    back.isoformat() if back else "",
+                    chance.choice(["", "9", "10", "11", "12", "9,5"]) if back else "",
+                    chance.choice(["", "", "8", "10", "12"]),
+                ]
+            )
 
 
 _baseline: dict = {}
@@ -95,8 +113,12 @@ def check_pack(path: Path) -> tuple[int, bool]:
     import pikepdf
 
     with pikepdf.open(path) as pdf:
-        tagged = ("/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked) and "/Lang" in pdf.Root
-                  and bool(pdf.open_metadata().get("dc:title")))
+        tagged = (
+            "/StructTreeRoot" in pdf.Root
+            and bool(pdf.Root.MarkInfo.Marked)
+            and "/Lang" in pdf.Root
+            and bool(pdf.open_metadata().get("dc:title"))
+        )
         return len(pdf.pages), tagged
 
 
@@ -117,14 +139,17 @@ def main() -> None:
         write_register(register, args.rows, seed=args.seed)
 
         started = time.perf_counter()
-        report = make_packs(args.root, register, scratch / "joined", today=TODAY, workers=args.workers,
-                                     cache=False, echo=lambda line: None)  # cold: the leaflets are written too
+        report = make_packs(
+            args.root, register, scratch / "joined", today=TODAY, workers=args.workers, cache=False, echo=lambda line: None
+        )  # cold: the leaflets are written too
         joined_seconds = time.perf_counter() - started
         written = len(report.written)
         pack_seconds = joined_seconds - report.static_seconds
-        print(f"joined:      {written} packs in {joined_seconds:.1f} s = {written / joined_seconds:.1f} packs/s "
-              f"(family leaflets once: {report.static_seconds:.1f} s; then {written / pack_seconds:.1f} packs/s), "
-              f"{len(report.problems)} failed; load {load_average()}")
+        print(
+            f"joined:      {written} packs in {joined_seconds:.1f} s = {written / joined_seconds:.1f} packs/s "
+            f"(family leaflets once: {report.static_seconds:.1f} s; then {written / pack_seconds:.1f} packs/s), "
+            f"{len(report.problems)} failed; load {load_average()}"
+        )
 
         if args.baseline_rows:
             pack = load_pack(args.root)
@@ -135,10 +160,12 @@ def main() -> None:
             jobs = static_leaflet_jobs(pack, languages, scratch / "unused")
             leaflets = {lang: [(job.html, job.base_url) for job in jobs if job.lang == lang] for lang in languages}
             context = PersonalContext(
-                root=args.root, locales={lang.code: lang.locale for lang in pack.languages},
-                organisation=pack.organisation, facts=facts, static_packs={},
-                contents={lang: [(pack.pages[leaflet.page][lang].title, 0) for leaflet in family_leaflets(pack)]
-                          for lang in languages},
+                root=args.root,
+                locales={lang.code: lang.locale for lang in pack.languages},
+                organisation=pack.organisation,
+                facts=facts,
+                static_packs={},
+                contents={lang: [(pack.pages[leaflet.page][lang].title, 0) for leaflet in family_leaflets(pack)] for lang in languages},
             )
             (scratch / "full").mkdir(mode=0o700)
             tasks = [(m, scratch / "full" / f"row-{m.row:04d}.pdf") for m in mothers]
@@ -146,16 +173,17 @@ def main() -> None:
             with multiprocessing.Pool(args.workers, initializer=init_baseline, initargs=(context, leaflets)) as pool:
                 done = sum(pool.imap_unordered(full_render, tasks))
             full_seconds = time.perf_counter() - started
-            print(f"full render: {done} packs in {full_seconds:.1f} s = {done / full_seconds:.1f} packs/s; "
-                  f"load {load_average()}")
+            print(f"full render: {done} packs in {full_seconds:.1f} s = {done / full_seconds:.1f} packs/s; load {load_average()}")
             same = 0
-            for mother, target in tasks[:20]:
+            for _mother, target in tasks[:20]:
                 joined_pages, joined_tagged = check_pack(scratch / "joined" / target.name)
                 full_pages, full_tagged = check_pack(target)
                 same += joined_pages == full_pages and joined_tagged and full_tagged
             print(f"check: {same} of {min(20, len(tasks))} packs have the same pages both ways, all tagged")
-            print(f"speed-up: {(written / joined_seconds) / (done / full_seconds):.1f}x overall, "
-                  f"{(written / pack_seconds) / (done / full_seconds):.1f}x once the leaflets are written")
+            print(
+                f"speed-up: {(written / joined_seconds) / (done / full_seconds):.1f}x overall, "
+                f"{(written / pack_seconds) / (done / full_seconds):.1f}x once the leaflets are written"
+            )
 
 
 if __name__ == "__main__":

@@ -97,6 +97,7 @@ MINIMAL_PAGE = {
         """),
 }
 
+
 def page(lang: str, body: str, **meta: str) -> str:
     """Return a minimal page in a language with a different body (and front matter changes)."""
     text = MINIMAL_PAGE[lang]

@@ -33,9 +33,29 @@ def halves(pdf_path, number: int, width: float, height: float) -> list[str]:
     found = []
     for x in (0, width / 2):
         text = subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), "-x", str(int(x)), "-y", "0",
-             "-W", str(int(width / 2)), "-H", str(int(height)), "-r", "72", str(pdf_path), "-"],
-            capture_output=True, text=True, check=True).stdout.strip()
+            [
+                "pdftotext",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-x",
+                str(int(x)),
+                "-y",
+                "0",
+                "-W",
+                str(int(width / 2)),
+                "-H",
+                str(int(height)),
+                "-r",
+                "72",
+                str(pdf_path),
+                "-",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if text:
             found.append(text)
     return found

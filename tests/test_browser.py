@@ -22,9 +22,15 @@ from .conftest import LANGUAGES
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # nothing but this machine
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]  # nothing but this machine
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -55,8 +61,12 @@ def site_pages(site: Path, lang: str) -> list[str]:
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serve the built site as a static host does, with the nearest 404.html for a missing address."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".woff2": "font/woff2", ".svg": "image/svg+xml"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".woff2": "font/woff2",
+        ".svg": "image/svg+xml",
+    }
 
     def log_message(self, format, *args):
         pass
@@ -164,9 +174,12 @@ def test_no_page_scrolls_sideways_on_a_phone(site, server, page, lang):
         page.goto(server + address)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
-            culprits = page.evaluate("""w => [...document.querySelectorAll('body *')]
+            culprits = page.evaluate(
+                """w => [...document.querySelectorAll('body *')]
                 .filter(e => e.getBoundingClientRect().right > w + 0.5).slice(0, 3)
-                .map(e => e.tagName.toLowerCase() + '.' + e.className)""", PHONE["width"])
+                .map(e => e.tagName.toLowerCase() + '.' + e.className)""",
+                PHONE["width"],
+            )
             wide.append(f"{address}: {width} px wide, because of {culprits}")
     assert not wide, "\n".join(wide)
 
@@ -200,7 +213,8 @@ def test_indonesian_search_finds_the_shorter_form_of_a_word(server, page):
         {"location": "b.html", "title": "Tanggal", "text": "Tanggal lahir bayi."},
         {"location": "c.html", "title": "Payudara", "text": "Payudara terasa penuh."},
     ]
-    found = page.evaluate("""async ({docs, queries}) => {
+    found = page.evaluate(
+        """async ({docs, queries}) => {
         const config = JSON.parse(document.getElementById("__config").textContent)
         const worker = new Worker(new URL(config.search, location))
         const ask = message => new Promise(resolve => {
@@ -217,7 +231,9 @@ def test_indonesian_search_finds_the_shorter_form_of_a_word(server, page):
         }
         worker.terminate()
         return found
-    }""", {"docs": docs, "queries": ["menyusui", "menyusu", "payudaranya", "tangan", "dengan"]})
+    }""",
+        {"docs": docs, "queries": ["menyusui", "menyusu", "payudaranya", "tangan", "dengan"]},
+    )
     assert found["menyusui"] == ["a.html"]
     assert found["menyusu"] == ["a.html"]
     assert found["payudaranya"] == ["c.html"]

@@ -33,15 +33,22 @@ def test_a_page_missing_in_one_language_is_an_error(tmp_pack):
 
 
 def test_the_languages_must_use_the_same_facts(tmp_pack):
-    root = tmp_pack({
-        "content/facts.yml": """\
+    root = tmp_pack(
+        {
+            "content/facts.yml": """\
             storage.fridge: {value: 4, unit: day, source: cdc-storage}
             storage.room: {value: 4, unit: hour, source: cdc-storage}
             """,
-        "content/families/test.en.md": page("en", "# Test page\n\nFridge: {{ fact('storage.fridge') }}. Room: {{ fact('storage.room') }}.\n"),
-    })
+            "content/families/test.en.md": page(
+                "en", "# Test page\n\nFridge: {{ fact('storage.fridge') }}. Room: {{ fact('storage.room') }}.\n"
+            ),
+        }
+    )
     report = problems_of(root)
-    assert "content/families/test.en.md: error: the facts differ from the Bahasa Indonesia version: here ['storage.fridge', 'storage.room'], in test.id.md ['storage.fridge']" in report
+    assert (
+        "content/families/test.en.md: error: the facts differ from the Bahasa Indonesia version: here ['storage.fridge', 'storage.room'], in test.id.md ['storage.fridge']"
+        in report
+    )
 
 
 def test_the_languages_must_have_the_same_headings_and_help_levels(tmp_pack):
@@ -58,18 +65,26 @@ def test_a_malformed_facts_file_names_the_line(tmp_pack):
 
 
 def test_a_fact_defined_twice_is_an_error(tmp_pack):
-    root = tmp_pack({"content/facts.yml": """\
+    root = tmp_pack(
+        {
+            "content/facts.yml": """\
         storage.fridge: {value: 4, unit: day, source: cdc-storage}
         storage.fridge: {value: 5, unit: day, source: cdc-storage}
-        """})
+        """
+        }
+    )
     assert "content/facts.yml:2: error: 'storage.fridge' is defined twice (first on line 1); keep one" in problems_of(root)
 
 
 def test_a_fact_used_nowhere_is_a_warning_and_fails_strict(tmp_pack):
-    root = tmp_pack({"content/facts.yml": """\
+    root = tmp_pack(
+        {
+            "content/facts.yml": """\
         storage.fridge: {value: 4, unit: day, source: cdc-storage}
         storage.unused: {value: 2, unit: week, source: cdc-storage}
-        """})
+        """
+        }
+    )
     assert "content/facts.yml:2: warning: fact 'storage.unused' is used by no page" in problems_of(root)
     with pytest.raises(ContentError, match="--strict"):
         check(root, today=TODAY, strict=True)
@@ -84,8 +99,14 @@ def test_a_missing_picture_and_missing_alt_text_are_errors(tmp_pack):
     body = "# Test page\n\nFridge: {{ fact('storage.fridge') }}.\n\n![](../images/none.svg)\n"
     root = tmp_pack({"content/families/test.en.md": page("en", body)})
     report = problems_of(root)
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'none.svg')}: error: picture '../images/none.svg' has no alt text" in report
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'none.svg')}: error: picture '../images/none.svg' does not exist" in report
+    assert (
+        f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'none.svg')}: error: picture '../images/none.svg' has no alt text"
+        in report
+    )
+    assert (
+        f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'none.svg')}: error: picture '../images/none.svg' does not exist"
+        in report
+    )
 
 
 def test_an_svg_feature_weasyprint_drops_is_an_error(tmp_pack):
@@ -99,13 +120,21 @@ def test_a_link_to_a_missing_page_or_anchor_is_an_error(tmp_pack):
     body_en = "# Test page\n\nFridge: {{ fact('storage.fridge') }}. See [home](../index.md#not-there) and [x](nowhere.md).\n"
     root = tmp_pack({"content/families/test.id.md": page("id", body_id), "content/families/test.en.md": page("en", body_en)})
     report = problems_of(root)
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'not-there')}: error: link to '../index.md#not-there': that page has no heading with this anchor" in report
-    assert f"content/families/test.id.md:{line_with(root, 'content/families/test.id.md', 'nowhere')}: error: link to 'nowhere.md' finds no page content/families/nowhere.id.md" in report
+    assert (
+        f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'not-there')}: error: link to '../index.md#not-there': that page has no heading with this anchor"
+        in report
+    )
+    assert (
+        f"content/families/test.id.md:{line_with(root, 'content/families/test.id.md', 'nowhere')}: error: link to 'nowhere.md' finds no page content/families/nowhere.id.md"
+        in report
+    )
 
 
 def test_a_review_date_in_the_past_is_a_warning(tmp_pack):
     root = tmp_pack({"content/families/test.en.md": MINIMAL_PAGE["en"].replace("next_review: 2027-11-01", "next_review: 2026-01-01")})
-    assert "content/families/test.en.md:6: warning: next_review 2026-01-01 has passed" in problems_of(root, today=datetime.date(2026, 11, 28))
+    assert "content/families/test.en.md:6: warning: next_review 2026-01-01 has passed" in problems_of(
+        root, today=datetime.date(2026, 11, 28)
+    )
 
 
 def test_long_sentences_warn_then_fail_and_words_to_avoid_warn(tmp_pack):
@@ -114,15 +143,24 @@ def test_long_sentences_warn_then_fail_and_words_to_avoid_warn(tmp_pack):
     body = f"# Test page\n\nFridge: {{{{ fact('storage.fridge') }}}}.\n\n{long}\n\n{too_long}\n\nYou should rest.\n"
     root = tmp_pack({"content/families/test.en.md": page("en", body)})
     report = problems_of(root)
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', long)}: warning: a sentence of 22 words (aim for 20 or fewer)" in report
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', too_long)}: error: a sentence of 27 words (limit 25): split it" in report
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'should')}: warning: avoid \"should\"" in report
+    assert (
+        f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', long)}: warning: a sentence of 22 words (aim for 20 or fewer)"
+        in report
+    )
+    assert (
+        f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', too_long)}: error: a sentence of 27 words (limit 25): split it"
+        in report
+    )
+    assert f'content/families/test.en.md:{line_with(root, "content/families/test.en.md", "should")}: warning: avoid "should"' in report
 
 
 def test_a_formula_or_bottle_brand_is_an_error(tmp_pack):
     body = "# Test page\n\nFridge: {{ fact('storage.fridge') }}. Use a Tommee Tippee bottle.\n"
     root = tmp_pack({"content/families/test.en.md": page("en", body)})
-    assert f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'Tommee')}: error: names the brand 'Tommee Tippee'" in problems_of(root)
+    assert (
+        f"content/families/test.en.md:{line_with(root, 'content/families/test.en.md', 'Tommee')}: error: names the brand 'Tommee Tippee'"
+        in problems_of(root)
+    )
 
 
 def test_an_untranslated_or_fuzzy_catalog_string_is_an_error(tmp_pack):

@@ -56,10 +56,15 @@ def test_check_names_the_file_and_line_and_exits_1_without_a_traceback(tmp_pack,
 
 
 def test_an_unknown_key_in_the_catalogue_is_named_with_its_line(tmp_pack, run):
-    root = tmp_pack({"content/leaflets.yml": "test-leaflet:\n  page: families/test\n  audience: families\n  format: a4\n  pages: 2\n  colour: red\n"})
+    root = tmp_pack(
+        {"content/leaflets.yml": "test-leaflet:\n  page: families/test\n  audience: families\n  format: a4\n  pages: 2\n  colour: red\n"}
+    )
     result = run(root, "check")
     assert result.exit_code == 1
-    assert "content/leaflets.yml:6: error: leaflet 'test-leaflet': unknown key 'colour'; the keys are: page, audience, format, pages, contents, referrals" in result.output
+    assert (
+        "content/leaflets.yml:6: error: leaflet 'test-leaflet': unknown key 'colour'; the keys are: page, audience, format, pages, contents, referrals"
+        in result.output
+    )
 
 
 def free_port() -> int:

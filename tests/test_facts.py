@@ -65,14 +65,20 @@ def test_an_unknown_fact_key_is_an_error_naming_the_file_and_line(tmp_pack):
     with pytest.raises(ContentError) as caught:
         check(root, today=TODAY)
     line = line_with(root, "content/families/test.en.md", "freezer_typo")
-    assert f"content/families/test.en.md:{line}: error: unknown fact 'storage.freezer_typo'" in str(caught.value).replace(str(root) + "/", "")
+    assert f"content/families/test.en.md:{line}: error: unknown fact 'storage.freezer_typo'" in str(caught.value).replace(
+        str(root) + "/", ""
+    )
 
 
 def test_a_fact_without_a_source_is_an_error(tmp_pack):
-    root = tmp_pack({"content/facts.yml": """\
+    root = tmp_pack(
+        {
+            "content/facts.yml": """\
         storage.fridge:
           value: 4
           unit: day
-        """})
+        """
+        }
+    )
     with pytest.raises(ContentError, match=r"facts.yml:1: error: fact 'storage.fridge' has no source"):
         check(root, today=TODAY)

@@ -128,8 +128,9 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole_and_no_partial_pdf
         "import sys, datetime; from pathlib import Path; from asipack.commands.build import build; "
         f"build(Path({str(root)!r}), site_dir=Path({str(site)!r}), today=datetime.date(2026, 11, 28), echo=print)"
     )
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent.parent,
-                               stdout=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     for line in process.stdout:
         if "leaflets" in line:  # loading and checking are done; rendering has started
             break

@@ -78,7 +78,9 @@ def test_a_leaflet_that_does_not_fit_its_budget_fails_and_says_how_much_is_over(
     paragraph = "Milk keeps in the fridge for {{ fact('storage.fridge') }}. " * 40
     root = tmp_pack({"content/families/test.en.md": long_page("\n\n".join([paragraph] * 14))})
     site = tmp_path / "site"
-    with pytest.raises(BudgetError, match=r"leaflet 'test-leaflet' \(en\) needs \d pages but its budget is 2: about \d\.\d page\(s\) too long"):
+    with pytest.raises(
+        BudgetError, match=r"leaflet 'test-leaflet' \(en\) needs \d pages but its budget is 2: about \d\.\d page\(s\) too long"
+    ):
         build(root, site_dir=site, today=TODAY, echo=lambda line: None)
     assert not site.exists(), "a failed build leaves no half-written output"
 

@@ -49,6 +49,10 @@ def test_the_qr_codes_open_the_organisations_own_website(tmp_pack, tmp_path):
     example = tmp_path / "org"
     shutil.copytree(PROJECT / "docs" / "example-org", example)
     build(root, site_dir=tmp_path / "site", organisation_file=example / "organisation.yml", today=TODAY, echo=lambda line: None)
-    links = [a.get_object()["/A"]["/URI"] for page in PdfReader(tmp_path / "site" / "downloads" / "en" / "test-leaflet.pdf").pages
-             for a in page.get("/Annots", []) if "/URI" in a.get_object().get("/A", {})]
+    links = [
+        a.get_object()["/A"]["/URI"]
+        for page in PdfReader(tmp_path / "site" / "downloads" / "en" / "test-leaflet.pdf").pages
+        for a in page.get("/Annots", [])
+        if "/URI" in a.get_object().get("/A", {})
+    ]
     assert "https://asi.puskesmas-contoh.example/en/families/test/" in links

@@ -106,6 +106,7 @@ def text_of(path: Path, pages=None) -> str:
 
 # --- The register ------------------------------------------------------------------------------
 
+
 def test_the_sample_register_is_valid_and_fictional():
     register = read_register(PROJECT / "docs" / "example-register.csv", ["id", "en"], today=TODAY)
     assert register.problems == []
@@ -114,21 +115,24 @@ def test_the_sample_register_is_valid_and_fictional():
     assert any(m.return_date for m in register.mothers) and any(not m.return_date for m in register.mothers)
 
 
-@pytest.mark.parametrize(("row", "reason"), [
-    ("Ani,id,2026-13-01,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is not a date in the form YYYY-MM-DD"),
-    ("Ani,id,20/11/2026,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is not a date in the form YYYY-MM-DD"),
-    ("Ani,id,2026-12-01,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is in the future"),
-    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2026-11-19,,", "row 2: return_to_work_date is before baby_birth_date"),
-    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-30,,", "row 2: return_to_work_date is not a date in the form YYYY-MM-DD"),
-    ("Ani,fr,2026-11-20,Bidan,+62 812 0000 0101,,,", "row 2: language must be one of: id, en"),
-    ("Ani,,2026-11-20,Bidan,+62 812 0000 0101,,,", "row 2: language is missing (it is required)"),
-    ("Ani,id,,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is missing (it is required)"),
-    ("Ani,id,2026-11-20,,+62 812 0000 0101,,,", "row 2: midwife_name is missing (it is required)"),
-    ("Ani,id,2026-11-20,Bidan,,,,", "row 2: midwife_phone is missing (it is required)"),
-    ("Ani,id,2026-11-20,Bidan,call me,,,", "row 2: midwife_phone is not a phone number (digits, spaces, +, -, brackets)"),
-    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,30,", "row 2: hours_away must be a number of hours above 0 and at most 24"),
-    ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,,eight", "row 2: feeds_per_day must be a whole number from 4 to 16"),
-])
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("Ani,id,2026-13-01,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is not a date in the form YYYY-MM-DD"),
+        ("Ani,id,20/11/2026,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is not a date in the form YYYY-MM-DD"),
+        ("Ani,id,2026-12-01,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is in the future"),
+        ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2026-11-19,,", "row 2: return_to_work_date is before baby_birth_date"),
+        ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-30,,", "row 2: return_to_work_date is not a date in the form YYYY-MM-DD"),
+        ("Ani,fr,2026-11-20,Bidan,+62 812 0000 0101,,,", "row 2: language must be one of: id, en"),
+        ("Ani,,2026-11-20,Bidan,+62 812 0000 0101,,,", "row 2: language is missing (it is required)"),
+        ("Ani,id,,Bidan,+62 812 0000 0101,,,", "row 2: baby_birth_date is missing (it is required)"),
+        ("Ani,id,2026-11-20,,+62 812 0000 0101,,,", "row 2: midwife_name is missing (it is required)"),
+        ("Ani,id,2026-11-20,Bidan,,,,", "row 2: midwife_phone is missing (it is required)"),
+        ("Ani,id,2026-11-20,Bidan,call me,,,", "row 2: midwife_phone is not a phone number (digits, spaces, +, -, brackets)"),
+        ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,30,", "row 2: hours_away must be a number of hours above 0 and at most 24"),
+        ("Ani,id,2026-11-20,Bidan,+62 812 0000 0101,2027-02-22,,eight", "row 2: feeds_per_day must be a whole number from 4 to 16"),
+    ],
+)
 def test_an_invalid_row_is_reported_by_row_number_and_reason_without_its_values(tmp_path, row, reason):
     register = read_register(write_register(tmp_path / "r.csv", [row]), ["id", "en"], today=TODAY)
     assert register.mothers == []
@@ -143,22 +147,28 @@ def test_rows_are_numbered_as_a_spreadsheet_numbers_them_and_every_problem_of_a_
     register = read_register(write_register(tmp_path / "r.csv", rows), ["id", "en"], today=TODAY)
     assert [m.row for m in register.mothers] == [2, 5]
     assert [str(p) for p in register.problems] == [
-        "row 4: midwife_name is missing (it is required)", "row 4: language must be one of: id, en"]
+        "row 4: midwife_name is missing (it is required)",
+        "row 4: language must be one of: id, en",
+    ]
 
 
 def test_a_register_saved_by_a_spreadsheet_with_semicolons_a_bom_and_decimal_commas_is_read(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_bytes(("\ufeff" + HEADER.replace(",", ";") + "\n"
-                      + "Siti;ID;2026-11-20;Ani;+62 812 0000 0101;2027-02-22;9,5;\n").encode("utf-8"))
+    path.write_bytes(
+        ("\ufeff" + HEADER.replace(",", ";") + "\n" + "Siti;ID;2026-11-20;Ani;+62 812 0000 0101;2027-02-22;9,5;\n").encode("utf-8")
+    )
     register = read_register(path, ["id", "en"], today=TODAY)
     assert register.problems == []
     assert register.mothers[0].lang == "id" and register.mothers[0].hours_away == 9.5
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("name,language\nSiti,id\n", "the register has no column 'baby_birth_date', 'midwife_name', 'midwife_phone'"),
-    ("", "the register is empty; it needs a header row"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name,language\nSiti,id\n", "the register has no column 'baby_birth_date', 'midwife_name', 'midwife_phone'"),
+        ("", "the register is empty; it needs a header row"),
+    ],
+)
 def test_a_register_that_cannot_be_read_is_one_clear_error(tmp_path, content, message):
     path = tmp_path / "r.csv"
     path.write_text(content, encoding="utf-8")
@@ -190,8 +200,17 @@ def test_the_visit_schedule_counts_from_the_birth():
 
 
 def test_the_return_plan_is_computed_from_facts():
-    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
-                             return_date=datetime.date(2027, 2, 22), hours_away=11, feeds_per_day=8)
+    mother = Mother(
+        2,
+        "id",
+        "",
+        datetime.date(2026, 11, 20),
+        "Ani",
+        "0812 0000 0101",
+        return_date=datetime.date(2027, 2, 22),
+        hours_away=11,
+        feeds_per_day=8,
+    )
     plan = return_plan(mother, FACTS)
     assert plan.practise_from == datetime.date(2026, 12, 20)  # about 1 month old
     assert plan.stock_from == datetime.date(2027, 2, 8)  # 2 weeks before
@@ -205,15 +224,15 @@ def test_the_return_plan_is_computed_from_facts():
 
 
 def test_without_hours_or_feeds_the_plan_counts_a_usual_day_and_says_so():
-    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
-                             return_date=datetime.date(2027, 2, 22))
+    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101", return_date=datetime.date(2027, 2, 22))
     plan = return_plan(mother, FACTS)
     assert plan.hours_counted and plan.hours_away == 11 and plan.feeds_per_day == 8
 
 
 def test_an_early_return_puts_no_step_before_the_birth():
-    mother = Mother(2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101",
-                             return_date=datetime.date(2026, 11, 25), hours_away=4)
+    mother = Mother(
+        2, "id", "", datetime.date(2026, 11, 20), "Ani", "0812 0000 0101", return_date=datetime.date(2026, 11, 25), hours_away=4
+    )
     plan = return_plan(mother, FACTS)
     assert plan.practise_from is None
     assert plan.stock_from == plan.trial_from == datetime.date(2026, 11, 20)
@@ -223,14 +242,17 @@ def test_an_early_return_puts_no_step_before_the_birth():
 def test_a_missing_fact_is_one_clear_error_naming_it(tmp_path):
     facts = plan_facts()
     del facts["programme.tele_1_at"]
-    root = write_pack(tmp_path / "pack", {"content/facts.yml": yaml.safe_dump(facts | {"storage.fridge": {
-        "value": 4, "unit": "day", "source": "cdc-storage"}})})
+    root = write_pack(
+        tmp_path / "pack",
+        {"content/facts.yml": yaml.safe_dump(facts | {"storage.fridge": {"value": 4, "unit": "day", "source": "cdc-storage"}})},
+    )
     register = write_register(tmp_path / "r.csv", ROWS[:1])
     with pytest.raises(MissingFactError, match=r"programme\.tele_1_at: the baby's age at tele-counselling 1"):
         make(root, register, tmp_path / "out")
 
 
 # --- The packs ----------------------------------------------------------------------------------
+
 
 def test_every_valid_row_becomes_a_pack_in_her_language(made):
     assert made.written == [2, 3, 4] and made.problems == []
@@ -242,34 +264,76 @@ def test_every_valid_row_becomes_a_pack_in_her_language(made):
         assert len(pdf.pages) == pages + STATIC_PAGES
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    (2, ["Dibuat untuk Siti Contoh.", "Bayi Ibu lahir pada Jumat, 20 November 2026.",
-         "Kunjungan rumah 1: paling lambat Senin, 23 November 2026 (dalam 72 jam setelah lahir)",
-         "Kunjungan rumah 2: paling lambat Jumat, 27 November 2026",
-         "Telekonseling 1: sekitar Jumat, 4 Desember 2026", "Telekonseling 2: sekitar Jumat, 18 Desember 2026",
-         "Pemantauan: sekitar Jumat, 1 Januari 2027", "Ani Lestari", "+62 812 0000 0101"]),
-    (4, ["Made for Sarah Example.", "Your baby was born on Friday, 20 November 2026.",
-         "Home visit 1: by Monday, 23 November 2026 (within 72 hours of the birth)",
-         "Monitoring check: around Friday, 1 January 2027", "Yuli Hartati", "(021) 000 0303"]),
-])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            2,
+            [
+                "Dibuat untuk Siti Contoh.",
+                "Bayi Ibu lahir pada Jumat, 20 November 2026.",
+                "Kunjungan rumah 1: paling lambat Senin, 23 November 2026 (dalam 72 jam setelah lahir)",
+                "Kunjungan rumah 2: paling lambat Jumat, 27 November 2026",
+                "Telekonseling 1: sekitar Jumat, 4 Desember 2026",
+                "Telekonseling 2: sekitar Jumat, 18 Desember 2026",
+                "Pemantauan: sekitar Jumat, 1 Januari 2027",
+                "Ani Lestari",
+                "+62 812 0000 0101",
+            ],
+        ),
+        (
+            4,
+            [
+                "Made for Sarah Example.",
+                "Your baby was born on Friday, 20 November 2026.",
+                "Home visit 1: by Monday, 23 November 2026 (within 72 hours of the birth)",
+                "Monitoring check: around Friday, 1 January 2027",
+                "Yuli Hartati",
+                "(021) 000 0303",
+            ],
+        ),
+    ],
+)
 def test_the_cover_gives_her_name_dates_and_midwife_in_her_language(made, row, expected):
     cover = text_of(pack_path(made, row), pages=[0])
     for text in expected:
         assert text in cover
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    (2, ["Hari pertama Ibu kembali bekerja: Senin, 22 Februari 2027.", "Mulai Minggu, 20 Desember 2026",
-         "Mulai Senin, 8 Februari 2027", "Antara Senin, 15 Februari 2027 dan Kamis, 18 Februari 2027",
-         "Ibu pergi sekitar 11 jam", "bayi menyusu sekitar 8 kali dalam 24 jam",
-         "sekitar 4 kali minum, masing-masing 95 mL: 380 mL", "Siapkan 410–440 mL untuk setiap hari kerja",
-         "porsi cadangan kecil 30–60 mL", "Perah ASI sekitar 3 kali di tempat kerja, setiap 2–3 jam",
-         "Daftar periksa untuk pengasuh", "Beri sekitar 95 mL setiap kali minum"]),
-    (4, ["Your first day back at work: Monday, 22 February 2027.", "about 4 feeds of 95 ml: 380 ml",
-         "Leave 410–440 ml for each work day", "We counted a usual working day",
-         "Express about 3 times at work, every 2–3 hours, for 15–20 minutes each time.",
-         "Checklist for the caregiver", "Give about 95 ml at each feed"]),
-])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            2,
+            [
+                "Hari pertama Ibu kembali bekerja: Senin, 22 Februari 2027.",
+                "Mulai Minggu, 20 Desember 2026",
+                "Mulai Senin, 8 Februari 2027",
+                "Antara Senin, 15 Februari 2027 dan Kamis, 18 Februari 2027",
+                "Ibu pergi sekitar 11 jam",
+                "bayi menyusu sekitar 8 kali dalam 24 jam",
+                "sekitar 4 kali minum, masing-masing 95 mL: 380 mL",
+                "Siapkan 410–440 mL untuk setiap hari kerja",
+                "porsi cadangan kecil 30–60 mL",
+                "Perah ASI sekitar 3 kali di tempat kerja, setiap 2–3 jam",
+                "Daftar periksa untuk pengasuh",
+                "Beri sekitar 95 mL setiap kali minum",
+            ],
+        ),
+        (
+            4,
+            [
+                "Your first day back at work: Monday, 22 February 2027.",
+                "about 4 feeds of 95 ml: 380 ml",
+                "Leave 410–440 ml for each work day",
+                "We counted a usual working day",
+                "Express about 3 times at work, every 2–3 hours, for 15–20 minutes each time.",
+                "Checklist for the caregiver",
+                "Give about 95 ml at each feed",
+            ],
+        ),
+    ],
+)
 def test_the_plan_page_gives_her_dates_milk_breaks_and_a_caregiver_checklist(made, row, expected):
     plan = text_of(pack_path(made, row), pages=[1])
     for text in expected:
@@ -299,8 +363,9 @@ def test_a_pack_keeps_its_tags_language_and_title(made, row):
         assert int(tree.ParentTreeNextKey) > max(int(key) for key in numbers.keys())
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         kid_pages = [pages[kid.Pg.objgen] for kid in document.K]
-        assert kid_pages == sorted(kid_pages) and set(kid_pages) == set(range(len(pdf.pages))), \
+        assert kid_pages == sorted(kid_pages) and set(kid_pages) == set(range(len(pdf.pages))), (
             "every page's elements hang from the document element, in page order"
+        )
         for element in numbers[keys[0]]:  # the cover's marked content reaches the document element
             while element.objgen != document.objgen:
                 element = element.P
@@ -345,6 +410,7 @@ def test_one_mothers_details_never_reach_another_mothers_pack(made):
 
 # --- Privacy ------------------------------------------------------------------------------------
 
+
 def test_packs_are_readable_by_their_owner_only(made):
     assert stat.S_IMODE(made.out_dir.stat().st_mode) == 0o700
     for path in made.out_dir.iterdir():
@@ -352,12 +418,15 @@ def test_packs_are_readable_by_their_owner_only(made):
     assert sorted(p.name for p in made.out_dir.iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf"]
 
 
-@pytest.mark.parametrize(("inside", "message"), [
-    ("site", "personal packs never go inside site/ (it is published)"),
-    ("site/private", "personal packs never go inside site/ (it is published)"),
-    ("content/packs", "inside the project, personal packs go under private/ (git ignores it)"),
-    ("packs", "inside the project, personal packs go under private/ (git ignores it)"),
-])
+@pytest.mark.parametrize(
+    ("inside", "message"),
+    [
+        ("site", "personal packs never go inside site/ (it is published)"),
+        ("site/private", "personal packs never go inside site/ (it is published)"),
+        ("content/packs", "inside the project, personal packs go under private/ (git ignores it)"),
+        ("packs", "inside the project, personal packs go under private/ (git ignores it)"),
+    ],
+)
 def test_an_output_folder_that_is_published_or_could_be_committed_is_refused(tmp_path, inside, message):
     root = write_pack(tmp_path / "pack")
     register = write_register(tmp_path / "r.csv", ROWS[:1])
@@ -418,6 +487,7 @@ def test_the_command_refuses_site_with_a_clear_error(tmp_path, monkeypatch):
 
 # --- Joining tagged PDFs ------------------------------------------------------------------------
 
+
 def test_inserted_pages_are_taken_out_again_leaving_the_base_as_it_was(made):
     with pikepdf.open(pack_path(made, 3)) as base, pikepdf.open(pack_path(made, 2)) as source:
         before = io.BytesIO()
@@ -447,8 +517,9 @@ def link_elements(pdf: pikepdf.Pdf) -> list[tuple[str, str, bool]]:
             element = numbers[int(annot.StructParent)]
             kids = element.get("/K", [])
             kids = kids if isinstance(kids, pikepdf.Array) else [kids]
-            points_back = any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR" and k.Obj.objgen == annot.objgen
-                              for k in kids)
+            points_back = any(
+                isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR" and k.Obj.objgen == annot.objgen for k in kids
+            )
             found.append((str(annot.A.URI), str(element.S), points_back))
     return found
 

@@ -108,18 +108,21 @@ def test_every_link_opens_a_file_from_disk(site, lang):
     assert not broken, "\n".join(broken)
 
 
-@pytest.mark.parametrize(("href", "expected"), [
-    ("../families/", "../families/index.html"),
-    (".", "./index.html"),
-    ("..", "../index.html"),
-    ("./#top", "./index.html#top"),
-    ("x/?q=1", "x/index.html?q=1"),
-    ("/en/", "/en/index.html"),
-    ("../downloads/id/a.pdf", "../downloads/id/a.pdf"),
-    ("#section", "#section"),
-    ("https://www.who.int/", "https://www.who.int/"),
-    ("mailto:a@example.org", "mailto:a@example.org"),
-])
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("../families/", "../families/index.html"),
+        (".", "./index.html"),
+        ("..", "../index.html"),
+        ("./#top", "./index.html#top"),
+        ("x/?q=1", "x/index.html?q=1"),
+        ("/en/", "/en/index.html"),
+        ("../downloads/id/a.pdf", "../downloads/id/a.pdf"),
+        ("#section", "#section"),
+        ("https://www.who.int/", "https://www.who.int/"),
+        ("mailto:a@example.org", "mailto:a@example.org"),
+    ],
+)
 def test_a_link_to_a_folder_names_its_index_file(href, expected):
     assert folder_to_index(href) == expected
 
@@ -129,7 +132,7 @@ def test_search_works_from_disk_in_the_pages_language(site, lang):
     folder = language_root(site, lang) / "search"
     index = json.loads((folder / "search_index.json").read_text())
     script = (folder / "search_index.js").read_text()
-    assert script.startswith("var __index = ") and json.loads(script[len("var __index = "):]) == index
+    assert script.startswith("var __index = ") and json.loads(script[len("var __index = ") :]) == index
     assert index["config"]["lang"] == [lang]
     assert "stemmer" not in index["config"]["pipeline"]
     for doc in index["docs"]:
@@ -168,10 +171,20 @@ def test_the_downloads_page_lists_every_leaflet_with_its_pages_and_size(site, pa
         assert len(PdfReader(pdf).pages) == int(link.group(2))
         assert round(pdf.stat().st_size / 1024) == int(link.group(3))
     for audience in {leaflet.audience for leaflet in pack.leaflets.values()}:
-        heading = {"id": {"families": "Untuk ibu dan keluarga", "midwives": "Untuk bidan dan kader kesehatan",
-                          "employers": "Untuk pemberi kerja dan HRD", "caregivers": "Untuk pengasuh"},
-                   "en": {"families": "For mothers and families", "midwives": "For midwives and health cadres",
-                          "employers": "For employers and HR", "caregivers": "For caregivers"}}[lang].get(audience)
+        heading = {
+            "id": {
+                "families": "Untuk ibu dan keluarga",
+                "midwives": "Untuk bidan dan kader kesehatan",
+                "employers": "Untuk pemberi kerja dan HRD",
+                "caregivers": "Untuk pengasuh",
+            },
+            "en": {
+                "families": "For mothers and families",
+                "midwives": "For midwives and health cadres",
+                "employers": "For employers and HR",
+                "caregivers": "For caregivers",
+            },
+        }[lang].get(audience)
         assert heading is None or f">{heading}</h2>" in html
 
 
@@ -179,8 +192,12 @@ def test_the_downloads_page_lists_every_leaflet_with_its_pages_and_size(site, pa
 def test_one_zip_per_language_holds_every_leaflet(site, pack, lang):
     bundle = site / "downloads" / lang / f"asipack-{lang}.zip"
     with zipfile.ZipFile(bundle) as archive:
-        expected = [f"asipack-{lang}/{slug}{suffix}.pdf" for slug in pack.leaflets for suffix in ("", PRINT_SUFFIX)
-                    if (site / "downloads" / lang / f"{slug}{suffix}.pdf").is_file()]
+        expected = [
+            f"asipack-{lang}/{slug}{suffix}.pdf"
+            for slug in pack.leaflets
+            for suffix in ("", PRINT_SUFFIX)
+            if (site / "downloads" / lang / f"{slug}{suffix}.pdf").is_file()
+        ]
         assert archive.namelist() == expected
         assert len(expected) == len(pack.leaflets) + 1, "every leaflet, and the booklet's A4 print file"
         for name in archive.namelist():

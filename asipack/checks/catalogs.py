@@ -16,11 +16,14 @@ from asipack.render.i18n import catalog_path
 def check_catalogs(pack: Pack, problems: Problems) -> None:
     """Every template string is translated, and not fuzzy, in every language's catalog."""
 
-
     for language in pack.languages:
         path = catalog_path(pack.root, language.code)
         if not path.is_file():
-            problems.error(path, None, f"no catalog for {language.name}: run pybabel init -i translations/messages.pot -d translations -l {language.code}")
+            problems.error(
+                path,
+                None,
+                f"no catalog for {language.name}: run pybabel init -i translations/messages.pot -d translations -l {language.code}",
+            )
             continue
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=language.code)
@@ -31,12 +34,15 @@ def check_catalogs(pack: Pack, problems: Problems) -> None:
             if message.fuzzy:
                 problems.error(path, message.lineno, f"translation of '{message.id}' is marked fuzzy: check it, then remove the fuzzy flag")
             elif not all(strings):
-                problems.error(path, message.lineno, f"'{message.id if isinstance(message.id, str) else message.id[0]}' has no {language.name} translation")
+                problems.error(
+                    path,
+                    message.lineno,
+                    f"'{message.id if isinstance(message.id, str) else message.id[0]}' has no {language.name} translation",
+                )
 
 
 def check_catalog_template(pack: Pack, problems: Problems) -> None:
     """translations/messages.pot holds exactly the strings the templates and code use."""
-
 
     pot = pack.root / "translations" / "messages.pot"
     config = pack.root / "babel.cfg"
@@ -67,7 +73,6 @@ def check_catalog_template(pack: Pack, problems: Problems) -> None:
     for text in sorted(listed - used):
         problems.error(pot, None, f"'{text}' is in messages.pot but no template uses it: {update}")
     for language in pack.languages:
-
         path = catalog_path(pack.root, language.code)
         if not path.is_file():
             continue

@@ -18,7 +18,10 @@ def check_svgs(pack: Pack, problems: Problems) -> None:
         for match in re.finditer(r"<(fe\w+|foreignObject)\b", text):
             element = match.group(1)
             if element not in SVG_ALLOWED_FILTERS:
-                problems.error(path, text.count("\n", 0, match.start()) + 1,
-                               f"<{element}> is dropped by WeasyPrint in the leaflets: draw it with plain shapes")
+                problems.error(
+                    path,
+                    text.count("\n", 0, match.start()) + 1,
+                    f"<{element}> is dropped by WeasyPrint in the leaflets: draw it with plain shapes",
+                )
         for match in re.finditer(r"""(?:href|src)\s*=\s*["'](https?:)?//""", text):
             problems.error(path, text.count("\n", 0, match.start()) + 1, "the picture loads something from another host")

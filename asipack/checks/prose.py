@@ -70,12 +70,16 @@ def check_plain_language(pack: Pack, problems: Problems, style: Style) -> None:
             for sentence in sentences(text):
                 count = len(re.findall(r"[\w\u00C0-\u024F'’–-]+", sentence))
                 if count > limits["error"]:
-                    problems.error(page.path, line, f"a sentence of {count} words (limit {limits['error']}): split it: \"{shorten(sentence)}\"")
+                    problems.error(
+                        page.path, line, f'a sentence of {count} words (limit {limits["error"]}): split it: "{shorten(sentence)}"'
+                    )
                 elif count > limits["warning"]:
-                    problems.warning(page.path, line, f"a sentence of {count} words (aim for {limits['warning']} or fewer): \"{shorten(sentence)}\"")
+                    problems.warning(
+                        page.path, line, f'a sentence of {count} words (aim for {limits["warning"]} or fewer): "{shorten(sentence)}"'
+                    )
             for word, instead in words_to_avoid.items():
                 if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text, flags=re.IGNORECASE):
-                    problems.warning(page.path, line, f"avoid \"{word}\": {instead}")
+                    problems.warning(page.path, line, f'avoid "{word}": {instead}')
 
 
 def shorten(sentence: str, limit: int = 60) -> str:

@@ -37,14 +37,17 @@ def check_languages(pack: Pack, problems: Problems) -> None:
             if language.code not in by_lang:
                 some = next(iter(by_lang.values()))
                 problems.error(
-                    some.path, None,
+                    some.path,
+                    None,
                     f"page '{stem}' has no {language.name} version: add content/{stem}.{language.code}.md",
                 )
     for name, by_lang in pack.snippets.items():
         for language in pack.languages:
             if language.code not in by_lang:
                 some = next(iter(by_lang.values()))
-                problems.error(some.path, None, f"snippet '{name}' has no {language.name} version: add content/partials/{name}.{language.code}.md")
+                problems.error(
+                    some.path, None, f"snippet '{name}' has no {language.name} version: add content/partials/{name}.{language.code}.md"
+                )
 
 
 def check_front_matter(pack: Pack, problems: Problems, today: datetime.date) -> None:
@@ -62,8 +65,11 @@ def check_front_matter(pack: Pack, problems: Problems, today: datetime.date) -> 
                     problems.error(page.path, page.meta_lines.get(key), f"'{key}' must be a date written YYYY-MM-DD")
             review = as_date(page.meta.get("next_review"))
             if review is not None and review < today:
-                problems.warning(page.path, page.meta_lines.get("next_review"),
-                                 f"next_review {review.isoformat()} has passed: check the page against its sources and set a new date")
+                problems.warning(
+                    page.path,
+                    page.meta_lines.get("next_review"),
+                    f"next_review {review.isoformat()} has passed: check the page against its sources and set a new date",
+                )
             for key in page.meta.get("sources") or []:
                 if key not in pack.sources:
                     problems.error(page.path, page.meta_lines.get("sources"), f"source '{key}' is not in content/sources.yml")
@@ -136,10 +142,14 @@ def check_leaflets(pack: Pack, problems: Problems) -> None:
             problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' names page '{leaflet.page}', which does not exist")
         template = pack.root / "templates" / "leaflets" / f"{leaflet.format}.html.j2"
         if not template.is_file():
-            problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' has format '{leaflet.format}', which has no template {template.name}")
+            problems.error(
+                catalogue, leaflet.line, f"leaflet '{leaflet.slug}' has format '{leaflet.format}', which has no template {template.name}"
+            )
         for stem in leaflet.contents:
             if stem not in pack.pages:
-                problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' lists page '{stem}' in its contents, which does not exist")
+                problems.error(
+                    catalogue, leaflet.line, f"leaflet '{leaflet.slug}' lists page '{stem}' in its contents, which does not exist"
+                )
         if leaflet.pages < 1:
             problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' needs a page budget of at least 1")
 

@@ -10,8 +10,9 @@ from asipack.model.errors import Problem, Problems
 from asipack.model.pack import Pack, load_pack
 
 
-def load_checked_pack(root: Path, *, organisation_file: Path | None = None, strict: bool = False,
-                      today: datetime.date | None = None) -> tuple[Pack, Problems]:
+def load_checked_pack(
+    root: Path, *, organisation_file: Path | None = None, strict: bool = False, today: datetime.date | None = None
+) -> tuple[Pack, Problems]:
     """Load the content and check all of it; raise ContentError if it fails, else return it and its warnings.
 
     Every command that uses the content opens this way: build, check and personal.
@@ -22,7 +23,6 @@ def load_checked_pack(root: Path, *, organisation_file: Path | None = None, stri
     return pack, problems
 
 
-def check(root: Path, *, organisation_file: Path | None = None, strict: bool = False,
-          today: datetime.date | None = None) -> list[Problem]:
+def check(root: Path, *, organisation_file: Path | None = None, strict: bool = False, today: datetime.date | None = None) -> list[Problem]:
     """Validate the content without writing anything; return the problems (raise if failing)."""
     return load_checked_pack(root, organisation_file=organisation_file, strict=strict, today=today)[1].items

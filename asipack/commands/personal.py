@@ -46,8 +46,7 @@ FAMILY_FORMAT = "a4"
 
 def family_leaflets(pack: Pack) -> list[Leaflet]:
     """Return the leaflets every family gets: audience families or caregivers, A4 format."""
-    return [leaflet for leaflet in pack.leaflets.values()
-            if leaflet.audience in FAMILY_AUDIENCES and leaflet.format == FAMILY_FORMAT]
+    return [leaflet for leaflet in pack.leaflets.values() if leaflet.audience in FAMILY_AUDIENCES and leaflet.format == FAMILY_FORMAT]
 
 
 def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> list[Any]:
@@ -62,7 +61,6 @@ def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> 
 
 def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, Path]], target: Path) -> list[tuple[str, int]]:
     """Join a language's family leaflets into one tagged PDF; return (title, first page) of each."""
-
 
     _ = load_translations(pack.root, lang).gettext
     (first_title, first_path), *others = leaflet_files
@@ -130,8 +128,12 @@ def make_packs(
     if not family_leaflets(pack):
         raise AsipackError("content/leaflets.yml lists no family leaflet (audience families or caregivers, format a4)")
     register = read_register(register_path, [lang.code for lang in pack.languages], today=today)
-    report = PersonalReport(resolved, rows=len(register.mothers) + len(register.failed_rows),
-                            problems=list(register.problems), ignored_columns=register.ignored_columns)
+    report = PersonalReport(
+        resolved,
+        rows=len(register.mothers) + len(register.failed_rows),
+        problems=list(register.problems),
+        ignored_columns=register.ignored_columns,
+    )
     prepare_output_dir(resolved, replace=replace)
     if not register.mothers:
         report.seconds = time.perf_counter() - started
@@ -143,20 +145,24 @@ def make_packs(
         jobs = static_leaflet_jobs(pack, languages, scratch / "leaflets")
         echo(f"family leaflets: {len(jobs)} PDFs in {len(languages)} language(s)")
         if cache:
-
-            results, _ = render_with_cache(jobs, LeafletCache(root, environment_digest(root, organisation_file)),
-                                           lambda label: None)
+            results, _ = render_with_cache(jobs, LeafletCache(root, environment_digest(root, organisation_file)), lambda label: None)
         else:
             results = render_leaflets(jobs, processes=workers)
         for result in results:
             report.warnings += [f"{result.lang}/{result.slug}.pdf: WeasyPrint: {m}" for m in result.warnings]
         context = PersonalContext(
-            root=root, locales={lang.code: lang.locale for lang in pack.languages}, organisation=pack.organisation,
-            facts=facts, static_packs={}, contents={},
+            root=root,
+            locales={lang.code: lang.locale for lang in pack.languages},
+            organisation=pack.organisation,
+            facts=facts,
+            static_packs={},
+            contents={},
         )
         for lang in languages:
-            files = [(pack.pages[leaflet.page][lang].title, scratch / "leaflets" / lang / f"{leaflet.slug}.pdf")
-                     for leaflet in family_leaflets(pack)]
+            files = [
+                (pack.pages[leaflet.page][lang].title, scratch / "leaflets" / lang / f"{leaflet.slug}.pdf")
+                for leaflet in family_leaflets(pack)
+            ]
             context.static_packs[lang] = scratch / f"static-{lang}.pdf"
             context.contents[lang] = join_static_pack(pack, lang, files, context.static_packs[lang])
         report.static_seconds = time.perf_counter() - started

@@ -18,8 +18,7 @@ from asipack.model.errors import AsipackError
 WATCHED = ("content", "templates", "translations", "mkdocs.yml")
 
 
-def make_server(root: Path, *, port: int, organisation_file: Path | None = None,
-                echo: Callable[[str], None] = print) -> LiveReloadServer:
+def make_server(root: Path, *, port: int, organisation_file: Path | None = None, echo: Callable[[str], None] = print) -> LiveReloadServer:
     """Build the site once and return a live-reload server that rebuilds it whenever a watched file changes."""
     site_dir = root / "site"
 

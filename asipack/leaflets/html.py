@@ -58,7 +58,7 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
     )
-    environment.install_gettext_translations(load_translations(root, lang), newstyle=True)
+    environment.install_gettext_translations(load_translations(root, lang), newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     environment.filters["without_ids"] = without_ids
     return environment
 
@@ -106,8 +106,7 @@ def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
     }
 
 
-def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, RenderedPage]], lang: str,
-                 urls: SiteUrls) -> str:
+def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, RenderedPage]], lang: str, urls: SiteUrls) -> str:
     """Return the complete HTML of one leaflet in one language.
 
     A leaflet shows its page; a bilingual leaflet also shows the page in the other languages;

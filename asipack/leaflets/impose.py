@@ -23,7 +23,7 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     for sheet in range(padded // 4):
         sides.append((padded - 1 - 2 * sheet, 2 * sheet))
         sides.append((2 * sheet + 1, padded - 2 - 2 * sheet))
-    return [tuple(i if i < pages else None for i in side) for side in sides]
+    return [(left if left < pages else None, right if right < pages else None) for left, right in sides]
 
 
 def impose_booklet(source: Path, target: Path) -> int:
@@ -43,6 +43,5 @@ def impose_booklet(source: Path, target: Path) -> int:
         if "/Lang" in booklet.Root:
             imposed.Root.Lang = booklet.Root.Lang
         with atomic_file(target) as partial:
-            imposed.save(partial, deterministic_id=True, compress_streams=True,
-                         object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            imposed.save(partial, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return len(order)

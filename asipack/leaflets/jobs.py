@@ -25,24 +25,33 @@ def site_urls(pack: Pack) -> SiteUrls:
     return SiteUrls(site_url, pack.default_language.code, bool(config.get("use_directory_urls", True)))
 
 
-def leaflet_jobs(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], urls: SiteUrls, downloads_dir: Path, *,
-                 leaflets: Iterable[Leaflet] | None = None, languages: Iterable[str] | None = None) -> list[LeafletJob]:
+def leaflet_jobs(
+    pack: Pack,
+    rendered: dict[str, dict[str, RenderedPage]],
+    urls: SiteUrls,
+    downloads_dir: Path,
+    *,
+    leaflets: Iterable[Leaflet] | None = None,
+    languages: Iterable[str] | None = None,
+) -> list[LeafletJob]:
     """Return one job per leaflet per language: every leaflet of the catalogue, or the ones given."""
     codes = list(languages) if languages is not None else [language.code for language in pack.languages]
     jobs = []
     for leaflet in pack.leaflets.values() if leaflets is None else leaflets:
         for lang in codes:
             page = rendered[leaflet.page][lang]
-            jobs.append(LeafletJob(
-                slug=leaflet.slug,
-                lang=lang,
-                html=leaflet_html(pack, leaflet, rendered, lang, urls),
-                base_url=page.page.path.as_uri(),
-                target=downloads_dir / lang / f"{leaflet.slug}.pdf",
-                page_budget=leaflet.pages,
-                title=f"{leaflet.page}.{lang}.md",
-                imposed_target=downloads_dir / lang / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
-            ))
+            jobs.append(
+                LeafletJob(
+                    slug=leaflet.slug,
+                    lang=lang,
+                    html=leaflet_html(pack, leaflet, rendered, lang, urls),
+                    base_url=page.page.path.as_uri(),
+                    target=downloads_dir / lang / f"{leaflet.slug}.pdf",
+                    page_budget=leaflet.pages,
+                    title=f"{leaflet.page}.{lang}.md",
+                    imposed_target=downloads_dir / lang / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
+                )
+            )
     return jobs
 
 
@@ -60,12 +69,12 @@ def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int,
     return reused, to_render
 
 
-def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, reused: dict[int, Any], to_render: list[int],
-                  fresh: list) -> list:
+def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, reused: dict[int, Any], to_render: list[int], fresh: list) -> list:
     """Store freshly rendered leaflets in the cache; return every leaflet's result, reused or fresh, in job order."""
     for index, result in zip(to_render, fresh):
-        cache.store(cache.key(jobs[index].html, jobs[index].page_budget), result.target,
-                    {"pages": result.pages, "warnings": result.warnings})
+        cache.store(
+            cache.key(jobs[index].html, jobs[index].page_budget), result.target, {"pages": result.pages, "warnings": result.warnings}
+        )
     results = reused | dict(zip(to_render, fresh))
     return [results[index] for index in range(len(jobs))]
 

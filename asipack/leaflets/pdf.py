@@ -83,13 +83,11 @@ def check_fit(document, job: LeafletJob) -> None:
 def write_leaflet(job: LeafletJob) -> LeafletResult:
     """Lay out one leaflet, check its budget, and write it atomically as PDF/UA-1."""
     with logged_warnings("weasyprint") as warnings:
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(
-            pdf_variant=PDF_VARIANT, font_config=shared_font_config())
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         check_fit(document, job)
         with atomic_file(job.target) as partial:
             document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
         if job.imposed_target is not None:
-
             impose_booklet(job.target, job.imposed_target)
     return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, warnings)
 
@@ -105,7 +103,6 @@ def shared_font_config():
     """
     global _font_config
     if _font_config is None:
-
         _font_config = FontConfiguration()
     return _font_config
 
@@ -120,8 +117,7 @@ def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple
     could quote a page.
     """
     with logged_warnings("weasyprint") as warnings:
-        document = weasyprint.HTML(string=html, base_url=base_url).render(
-            pdf_variant=PDF_VARIANT, font_config=shared_font_config())
+        document = weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         data = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
     wanted = set(anchors)
     starts: dict[str, int] = {}
@@ -132,7 +128,7 @@ def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple
     bounds = [starts.get(anchor) for anchor in anchors]
     groups = []
     for index, start in enumerate(bounds):
-        end = next((b for b in bounds[index + 1:] if b is not None), len(document.pages))
+        end = next((b for b in bounds[index + 1 :] if b is not None), len(document.pages))
         groups.append([] if start is None else list(range(start, end)))
     return data, groups, len(warnings)
 
@@ -144,7 +140,8 @@ def render_joined(parts: list[tuple[str, str]]) -> bytes:
     bench/personal.py measures it against joining pre-written PDFs (asipack.packmerge).
     """
     font_config = shared_font_config()
-    documents = [weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT, font_config=font_config)
-                 for html, base_url in parts]
+    documents = [
+        weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT, font_config=font_config) for html, base_url in parts
+    ]
     joined = documents[0].copy([page for document in documents for page in document.pages])
     return joined.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)

@@ -24,7 +24,6 @@ def render_one(job: LeafletJob):
         write_leaflet,  # here, not at the top: the parent never imports WeasyPrint
     )
 
-
     return write_leaflet(job)
 
 
@@ -33,8 +32,9 @@ def start_pool(processes: int, initializer: Callable[..., None] | None = None, i
 
     Workers are forked, so they inherit the loaded content and need not import it again.
     """
-    return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=initializer, initargs=initargs)
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+    )
 
 
 def worker_count(jobs: int) -> int:
@@ -85,8 +85,9 @@ class Rendering:
         self.close()
 
 
-def render_leaflets(jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None,
-                    processes: int | None = None) -> list:
+def render_leaflets(
+    jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None, processes: int | None = None
+) -> list:
     """Render every job and wait for them; return results in job order."""
     with Rendering(jobs, processes) as rendering:
         return rendering.results(on_done)

@@ -17,8 +17,23 @@ from pathlib import Path
 from asipack import PACKAGE_DIR
 
 TOOL_PACKAGES = (
-    "weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow", "mkdocs",
-    "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel", "segno", "pyyaml", "pypdf", "pikepdf",
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "tinycss2",
+    "cssselect2",
+    "tinyhtml5",
+    "pillow",
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "babel",
+    "segno",
+    "pyyaml",
+    "pypdf",
+    "pikepdf",
 )
 
 

@@ -71,8 +71,17 @@ def load_organisation(path: Path, problems: Problems) -> Organisation:
             data = {key: value for key, value in data.items() if key != "logo_path"}
         if isinstance(data.get("logo"), str):
             logo_path = find_logo(path, data["logo"], lines, problems)
-    organisation = validate(Organisation, data, path=path, lines=lines, at=(), problems=problems, what="",
-                            given={"logo_path": logo_path}, internal=("logo_path",))
+    organisation = validate(
+        Organisation,
+        data,
+        path=path,
+        lines=lines,
+        at=(),
+        problems=problems,
+        what="",
+        given={"logo_path": logo_path},
+        internal=("logo_path",),
+    )
     return organisation or NEUTRAL
 
 

@@ -140,8 +140,10 @@ def load_languages(content_dir: Path, problems: Problems) -> list[Language]:
         if data is not None:
             problems.error(path, 1, "languages.yml must be a list of languages, each with code and name (the default first)")
         return [Language("id", "Bahasa Indonesia", "id")]
-    languages = [validate(Language, entry, path=path, lines=lines, at=(index,), problems=problems,
-                          what=f"language {index + 1}") for index, entry in enumerate(data)]
+    languages = [
+        validate(Language, entry, path=path, lines=lines, at=(index,), problems=problems, what=f"language {index + 1}")
+        for index, entry in enumerate(data)
+    ]
     return [language for language in languages if language is not None] or [Language("id", "Bahasa Indonesia", "id")]
 
 
@@ -192,8 +194,16 @@ def load_facts(path: Path, problems: Problems) -> dict[str, Fact]:
         line = lines.of(str(key)) or 1
         if isinstance(entry, dict):
             entry = {"source": None, **entry}  # a fact without a source is the checker's to explain
-        fact = validate(Fact, entry, path=path, lines=lines, at=(str(key),), problems=problems,
-                        what=f"fact '{key}'", given={"key": str(key), "line": line})
+        fact = validate(
+            Fact,
+            entry,
+            path=path,
+            lines=lines,
+            at=(str(key),),
+            problems=problems,
+            what=f"fact '{key}'",
+            given={"key": str(key), "line": line},
+        )
         if fact is not None:
             facts[fact.key] = fact
     return facts
@@ -208,8 +218,16 @@ def load_sources(path: Path, problems: Problems) -> dict[str, Source]:
         return {}
     sources = {}
     for key, entry in data.items():
-        source = validate(Source, entry, path=path, lines=lines, at=(str(key),), problems=problems,
-                          what=f"source '{key}'", given={"key": str(key), "line": lines.of(str(key)) or 1})
+        source = validate(
+            Source,
+            entry,
+            path=path,
+            lines=lines,
+            at=(str(key),),
+            problems=problems,
+            what=f"source '{key}'",
+            given={"key": str(key), "line": lines.of(str(key)) or 1},
+        )
         if source is not None:
             sources[source.key] = source
     return sources
@@ -231,8 +249,16 @@ def load_leaflets(path: Path, problems: Problems) -> dict[str, Leaflet]:
         problems.error(path, 1, "leaflets.yml must be a mapping of leaflet names to their page, audience, format and pages")
         return leaflets
     for slug, entry in (data or {}).items():
-        leaflet = validate(Leaflet, entry, path=path, lines=lines, at=(str(slug),), problems=problems,
-                           what=f"leaflet '{slug}'", given={"slug": str(slug), "line": lines.of(str(slug)) or 1})
+        leaflet = validate(
+            Leaflet,
+            entry,
+            path=path,
+            lines=lines,
+            at=(str(slug),),
+            problems=problems,
+            what=f"leaflet '{slug}'",
+            given={"slug": str(slug), "line": lines.of(str(slug)) or 1},
+        )
         if leaflet is not None:
             leaflets[leaflet.slug] = leaflet
     return leaflets
@@ -264,5 +290,3 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
         organisation_path=organisation_path,
         problems=problems,
     )
-
-

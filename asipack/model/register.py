@@ -105,8 +105,7 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") for char in text)
 
 
-def check_row(row: int, cells: dict[str, str], languages: Sequence[str],
-              today: datetime.date) -> tuple[Mother | None, list[RowProblem]]:
+def check_row(row: int, cells: dict[str, str], languages: Sequence[str], today: datetime.date) -> tuple[Mother | None, list[RowProblem]]:
     """Turn one row into a Mother, or say everything that is wrong with it."""
     problems: list[RowProblem] = []
 
@@ -157,7 +156,7 @@ def check_row(row: int, cells: dict[str, str], languages: Sequence[str],
             problem(f"feeds_per_day must be a whole number from {low} to {high}")
         else:
             feeds = int(number)
-    if problems:
+    if problems or birth is None:
         return None, problems
     return Mother(row, lang, values["name"], birth, values["midwife_name"], phone, back, hours, feeds), []
 
@@ -200,7 +199,7 @@ def read_register(path: Path, languages: Sequence[str], *, today: datetime.date)
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
+            if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
                 register.problems.append(RowProblem(number, f"has {len(cells)} cells but the header has {len(header)}"))
                 continue
             mother, problems = check_row(number, dict(zip(header, cells)), languages, today)

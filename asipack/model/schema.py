@@ -21,13 +21,24 @@ MODEL_CONFIG = ConfigDict(extra="forbid", hide_input_in_errors=True, str_strip_w
 T = TypeVar("T")
 
 EXPECTED = {  # pydantic error type -> what a person should write instead
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false", "bool_parsing": "true or false",
-    "string_type": "text", "list_type": "a list", "dict_type": "a mapping of keys to values",
-    "dataclass_type": "a mapping of keys to values", "dataclass_args_type": "a mapping of keys to values",
-    "date_type": "a date written YYYY-MM-DD", "date_parsing": "a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "a date written YYYY-MM-DD", "greater_than_equal": "a larger number",
-    "literal_error": "one of the listed values", "string_too_short": "filled in",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "dataclass_type": "a mapping of keys to values",
+    "dataclass_args_type": "a mapping of keys to values",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+    "greater_than_equal": "a larger number",
+    "literal_error": "one of the listed values",
+    "string_too_short": "filled in",
 }
 
 
@@ -56,8 +67,18 @@ def describe(error: dict[str, Any], model: type, hidden: set[str]) -> str:
     return f"'{key}' must be {expected}"
 
 
-def validate(model: type[T], data: Any, *, path: Path | str, lines: Lines, at: tuple, problems: Problems,
-             what: str, given: dict[str, Any] | None = None, internal: tuple[str, ...] = ()) -> T | None:
+def validate(
+    model: type[T],
+    data: Any,
+    *,
+    path: Path | str,
+    lines: Lines,
+    at: tuple,
+    problems: Problems,
+    what: str,
+    given: dict[str, Any] | None = None,
+    internal: tuple[str, ...] = (),
+) -> T | None:
     """Build a model from one YAML entry; record one problem per wrong key, at its line, and return None.
 
     `at` is the entry's path in the file (for the lines); `given` are fields the code supplies

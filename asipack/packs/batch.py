@@ -20,6 +20,7 @@ from asipack import EDITION
 from asipack.leaflets.html import template_environment
 from asipack.leaflets.pdf import render_personal_pages
 from asipack.leaflets.pool import start_pool
+from asipack.model.organisation import Organisation
 from asipack.model.pack import Fact
 from asipack.model.register import Mother
 from asipack.packs import merge
@@ -46,13 +47,13 @@ class PersonalContext:
 
     root: Path
     locales: dict[str, str]
-    organisation: dict[str, Any]
+    organisation: Organisation
     facts: dict[str, Fact]
     static_packs: dict[str, Path]  # language -> the family leaflets joined, tagged
     contents: dict[str, list[tuple[str, int]]]  # language -> (leaflet title, first page) in the static pack
 
 
-def amount(value: float, unit: str, locale: str, decimals: int = 0) -> str:
+def amount(value: int | float | list[int | float], unit: str, locale: str, decimals: int = 0) -> str:
     """Format a computed amount like a fact: '380 mL' / '380 ml', '9,5 jam' / '9.5 hours'."""
     return format_fact(Fact("computed", value, unit, None, 0, decimals=decimals), locale)
 
@@ -179,16 +180,15 @@ def make_batch(task: BatchTask) -> BatchResult:
     insertion from another mother's.
     """
 
-
     context = _context
     assert context is not None, "init_worker was not called"
     try:
         html = personal_html(context, task.mothers, task.lang)
         data, groups, warnings = render_personal_pages(
-            html, (context.root / "templates" / "leaflets").as_uri() + "/", [f"mother-{m.row}" for m in task.mothers])
+            html, (context.root / "templates" / "leaflets").as_uri() + "/", [f"mother-{m.row}" for m in task.mothers]
+        )
     except Exception as error:  # the message may quote the page: report the kind only
-        return BatchResult([RowResult(m.row, f"its personal pages could not be laid out ({type(error).__name__})")
-                            for m in task.mothers])
+        return BatchResult([RowResult(m.row, f"its personal pages could not be laid out ({type(error).__name__})") for m in task.mothers])
     results = []
     with pikepdf.open(io.BytesIO(data)) as batch:
         source_tree = merge.structure(batch)
@@ -196,14 +196,20 @@ def make_batch(task: BatchTask) -> BatchResult:
         try:
             for mother, pages, target in zip(task.mothers, groups, task.targets):
                 if len(pages) != expected_pages(mother):
-                    results.append(RowResult(mother.row, (
-                        f"its personal pages need {len(pages)} pages instead of {expected_pages(mother)}; "
-                        "shorten the name or the midwife's details")))
+                    results.append(
+                        RowResult(
+                            mother.row,
+                            (
+                                f"its personal pages need {len(pages)} pages instead of {expected_pages(mother)}; "
+                                "shorten the name or the midwife's details"
+                            ),
+                        )
+                    )
                     continue
                 try:
                     with merge.inserted(base, batch, pages, at=0, source_tree=source_tree):
                         merge.set_outline(base, outline_entries(context, task.lang, len(pages)))
-                        write_private(target, lambda handle, base=base: merge.save(base, handle))
+                        write_private(target, functools.partial(merge.save, base))
                     results.append(RowResult(mother.row))
                 except Exception as error:
                     results.append(RowResult(mother.row, f"its pack could not be written ({type(error).__name__})"))
@@ -225,11 +231,9 @@ def run_batches(tasks: list[BatchTask], context: PersonalContext, workers: int) 
             try:
                 yield future.result()
             except BrokenProcessPool:
-                yield BatchResult([RowResult(m.row, "not made: a worker process stopped; run again")
-                                   for m in futures[future].mothers])
+                yield BatchResult([RowResult(m.row, "not made: a worker process stopped; run again") for m in futures[future].mothers])
             except Exception as error:  # never a traceback that could quote a register value
-                yield BatchResult([RowResult(m.row, f"not made ({type(error).__name__})")
-                                   for m in futures[future].mothers])
+                yield BatchResult([RowResult(m.row, f"not made ({type(error).__name__})") for m in futures[future].mothers])
 
 
 def batches(mothers: Sequence[Mother], out_dir: Path, size: int) -> list[BatchTask]:
@@ -239,7 +243,7 @@ def batches(mothers: Sequence[Mother], out_dir: Path, size: int) -> list[BatchTa
     for lang in sorted({m.lang for m in mothers}):
         group = [m for m in mothers if m.lang == lang]
         for start in range(0, len(group), size):
-            chunk = group[start:start + size]
+            chunk = group[start : start + size]
             tasks.append(BatchTask(lang, chunk, [out_dir / PACK_PATTERN.format(row=m.row, width=width) for m in chunk]))
     return tasks
 

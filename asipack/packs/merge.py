@@ -20,10 +20,10 @@ tree (which may describe other pages, even other people's).
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 
@@ -57,7 +57,7 @@ def structure(pdf: pikepdf.Pdf, *, with_pages: bool = True) -> Structure:
     (with_pages=False).
     """
     root = pdf.Root.get("/StructTreeRoot")
-    if root is None or "/ParentTree" not in root:
+    if not isinstance(root, pikepdf.Dictionary) or "/ParentTree" not in root:
         raise MergeError("the PDF has no structure tree (it is not tagged), so its pages cannot keep their tags")
     top = root.get("/K")
     if isinstance(top, pikepdf.Array):
@@ -74,7 +74,7 @@ def structure(pdf: pikepdf.Pdf, *, with_pages: bool = True) -> Structure:
     if not with_pages:
         return Structure(root, top, parent_tree, {}, set())
     document = top.objgen
-    tops: dict[Objgen, pikepdf.Dictionary] = {kid.objgen: kid for kid in kids}
+    tops: dict[Objgen, pikepdf.Dictionary] = {kid.objgen: kid for kid in kids if isinstance(kid, pikepdf.Dictionary)}
     for _, entry in parent_tree.items():
         for element in entry if isinstance(entry, pikepdf.Array) else [entry]:
             seen = 0
@@ -138,8 +138,7 @@ def detached(kids: list[pikepdf.Dictionary]) -> Iterator[None]:
                 kid.P = parent
 
 
-def insert_pages(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at: int,
-                 source_tree: Structure | None = None) -> None:
+def insert_pages(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at: int, source_tree: Structure | None = None) -> None:
     """Copy some pages of a tagged PDF into another tagged PDF at position `at`, with their tags.
 
     `source_tree` may be passed when many copies are taken from one source (it is read once).
@@ -169,10 +168,10 @@ def insert_pages(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *
                     key += 1
         copies = [(dest.copy_foreign(element), element.objgen in source_tree.kids) for element in moving]
     kids = []
-    for copy, is_kid in copies:
-        copy.P = tree.document
+    for element_copy, is_kid in copies:
+        element_copy.P = tree.document
         if is_kid:
-            kids.append(copy)
+            kids.append(element_copy)
     for offset, kid in enumerate(kids):
         tree.document.K.insert(position + offset, kid)
     tree.root.ParentTreeNextKey = key
@@ -197,8 +196,9 @@ def append_pdf(dest: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
 
 
 @contextlib.contextmanager
-def inserted(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at: int = 0,
-             source_tree: Structure | None = None) -> Iterator[None]:
+def inserted(
+    dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at: int = 0, source_tree: Structure | None = None
+) -> Iterator[None]:
     """Insert tagged pages for the length of a with-block, then take them out again.
 
     Many packs that share one base are written this way without re-reading the base for each.
@@ -211,7 +211,7 @@ def inserted(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at
     next_key = next_parent_key(tree)
     had_next_key = "/ParentTreeNextKey" in tree.root
     outlines = dest.Root.get("/Outlines")
-    outline_entries = dict(outlines.items()) if outlines is not None else None  # pikepdf edits it in place
+    outline_entries = dict(outlines.items()) if isinstance(outlines, pikepdf.Dictionary) else None  # pikepdf edits it in place
     count = len(dest.pages)
     try:
         insert_pages(dest, source, pages, at=at, source_tree=source_tree)
@@ -219,7 +219,7 @@ def inserted(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at
     finally:
         added = len(dest.pages) - count
         if added:
-            del dest.pages[at:at + added]
+            del dest.pages[at : at + added]
         tree.document.K = pikepdf.Array(kids)
         for key in range(next_key, next_parent_key(tree)):
             if key in tree.parent_tree:
@@ -228,14 +228,14 @@ def inserted(dest: pikepdf.Pdf, source: pikepdf.Pdf, pages: Sequence[int], *, at
             tree.root.ParentTreeNextKey = next_key
         elif "/ParentTreeNextKey" in tree.root:
             del tree.root["/ParentTreeNextKey"]
-        if outlines is None:
+        if outlines is None or outline_entries is None:
             if "/Outlines" in dest.Root:
                 del dest.Root["/Outlines"]
         else:
-            for key in list(outlines.keys()):
-                del outlines[key]
-            for key, value in outline_entries.items():
-                outlines[key] = value
+            for name in list(outlines.keys()):
+                del outlines[name]
+            for name, value in outline_entries.items():
+                outlines[name] = value
             dest.Root.Outlines = outlines
 
 
@@ -266,11 +266,10 @@ def set_outline(pdf: pikepdf.Pdf, entries: Sequence[tuple[str, int]]) -> None:
         outline.root.extend(pikepdf.OutlineItem(title, page) for title, page in entries)
 
 
-def save(pdf: pikepdf.Pdf, target: Path | io.BufferedIOBase) -> None:
+def save(pdf: pikepdf.Pdf, target: Path | BinaryIO) -> None:
     """Write a joined PDF: identical input gives identical bytes.
 
     Object streams pack the many small structure elements: the file is about half the size and,
     with less to write, quicker to save than without them.
     """
-    pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             fix_metadata_version=False)
+    pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)

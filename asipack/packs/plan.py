@@ -47,7 +47,8 @@ def require_facts(pack: Pack) -> dict[str, Fact]:
     if missing:
         lines = [f"  {key}: {PLAN_FACTS[key]}" for key in missing]
         raise MissingFactError(
-            "content/facts.yml lacks fact(s) that personal packs need:\n" + "\n".join(lines)
+            "content/facts.yml lacks fact(s) that personal packs need:\n"
+            + "\n".join(lines)
             + "\nAdd each with its value, unit and source (see docs/personal.md)."
         )
     return {key: pack.facts[key] for key in PLAN_FACTS}
@@ -102,8 +103,13 @@ def visit_dates(birth: datetime.date, facts: dict[str, Fact]) -> Visits:
     def after(key: str) -> datetime.date:
         return shift(birth, high(facts[key]), facts[key].unit)
 
-    return Visits(after("programme.visit_1_within"), after("programme.visit_2_within"),
-                  after("programme.tele_1_at"), after("programme.tele_2_at"), after("programme.length"))
+    return Visits(
+        after("programme.visit_1_within"),
+        after("programme.visit_2_within"),
+        after("programme.tele_1_at"),
+        after("programme.tele_2_at"),
+        after("programme.length"),
+    )
 
 
 @dataclass(frozen=True)

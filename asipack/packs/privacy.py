@@ -30,18 +30,21 @@ def check_output_dir(out_dir: Path, root: Path, *, replace: bool) -> Path:
     project = root.resolve()
     site = project / "site"
     if resolved == site or site in resolved.parents:
-        raise OutputError(f"{out_dir}: personal packs never go inside site/ (it is published); "
-                          f"choose a private folder, e.g. private/packs")
+        raise OutputError(f"{out_dir}: personal packs never go inside site/ (it is published); choose a private folder, e.g. private/packs")
     private = project / "private"
     if (resolved == project or project in resolved.parents) and not (resolved == private or private in resolved.parents):
-        raise OutputError(f"{out_dir}: inside the project, personal packs go under private/ (git ignores it), "
-                          f"so they are never published or committed; e.g. private/packs")
+        raise OutputError(
+            f"{out_dir}: inside the project, personal packs go under private/ (git ignores it), "
+            f"so they are never published or committed; e.g. private/packs"
+        )
     if resolved.exists() and not resolved.is_dir():
         raise OutputError(f"{out_dir}: this is a file, not a folder")
     earlier = [p for p in resolved.iterdir() if PACK_GLOB.fullmatch(p.name)] if resolved.is_dir() else []
     if earlier and not replace:
-        raise OutputError(f"{out_dir}: this folder holds {len(earlier)} pack(s) from an earlier run; "
-                          f"choose an empty folder, or pass --replace to delete them first")
+        raise OutputError(
+            f"{out_dir}: this folder holds {len(earlier)} pack(s) from an earlier run; "
+            f"choose an empty folder, or pass --replace to delete them first"
+        )
     return resolved
 
 
@@ -56,7 +59,9 @@ def prepare_output_dir(resolved: Path, *, replace: bool) -> None:
 
 def write_private(target: Path, write: Callable[[io.BufferedWriter], None]) -> None:
     """Write a file readable by its owner only (0600), atomically: a temporary name, then rename."""
-    with atomic_file(target) as partial, \
-            os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle:
+    with (
+        atomic_file(target) as partial,
+        os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle,
+    ):
         os.fchmod(handle.fileno(), 0o600)  # whatever the umask
         write(handle)

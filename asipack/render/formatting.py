@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from asipack.model.pack import Fact
 
 # unit in facts.yml -> (CLDR unit, length of the unit name)
-UNITS: dict[str, tuple[str, str] | None] = {
+UNITS: dict[str, tuple[str, Literal["short", "long"]] | None] = {
     "minute": ("duration-minute", "long"),
     "hour": ("duration-hour", "long"),
     "day": ("duration-day", "long"),

@@ -121,7 +121,7 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
     }
     meta["description"] = meta["summary"]
     up = "../" if urls.use_directory_urls else ""  # from leaflets/index.html (or leaflets.html) to the language's root
-    parts = [f"# {title}", meta["summary"]]
+    parts: list[str] = [f"# {title}", str(meta["summary"])]
     if bundle:
         who = _("For midwives, cadres and clinics: every leaflet in one file, to print a whole pack.")
         button = _("Download all leaflets (ZIP)")

@@ -59,7 +59,9 @@ def folder_to_index(href: str) -> str:
     """
     if SCHEME.match(href):
         return href
-    path, mark, rest = re.match(r"([^#?]*)([#?]?)(.*)", href, re.S).groups()
+    parts = re.match(r"([^#?]*)([#?]?)(.*)", href, re.S)
+    assert parts is not None  # every string matches: each group may be empty
+    path, mark, rest = parts.groups()
     if not path:
         return href
     last = path.rsplit("/", 1)[-1]
