@@ -3,6 +3,7 @@
 Usage: python tools/preview_svg.py content/images/hand-expression.svg [more.svg ...] --out /tmp/preview.png
 Each picture is drawn at 6 cm wide (its size in an A4 leaflet column) via WeasyPrint and pdftoppm.
 """
+
 import argparse
 import pathlib
 import subprocess
@@ -17,10 +18,7 @@ def main() -> None:
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("/tmp/preview.png"))
     parser.add_argument("--width-cm", type=float, default=6.0)
     args = parser.parse_args()
-    cells = "".join(
-        f'<figure><img src="{p.resolve().as_uri()}"><figcaption>{p.name}</figcaption></figure>'
-        for p in args.svgs
-    )
+    cells = "".join(f'<figure><img src="{p.resolve().as_uri()}"><figcaption>{p.name}</figcaption></figure>' for p in args.svgs)
     html = f"""<html><head><style>
     @page {{ size: A4; margin: 1cm }}
     body {{ font-family: sans-serif; font-size: 8pt }}
