@@ -10,7 +10,7 @@ average is printed before and after).
 
 1. joined (what `build.py personal` does): the family leaflets are written once per language;
    each batch of mothers' personal pages is laid out in one WeasyPrint document; each pack is
-   her pages put in front of the pre-written leaflets with pikepdf, tags kept (asipack.packmerge).
+   her pages put in front of the pre-written leaflets with pikepdf, tags kept (asipack.packs.merge).
 2. full render: for each mother, her personal pages and every family leaflet are laid out and
    written as one WeasyPrint document (Document.copy keeps the tags).
 """
