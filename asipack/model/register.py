@@ -1,4 +1,7 @@
-"""Read a register of mothers (CSV) and check every row; a problem names the row and column, never a value."""
+"""Read a register of mothers (CSV) and check every row against the Mother model.
+
+A problem names the row and the column, never a value: a register holds personal data.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic.dataclasses import dataclass as model
+from pydantic_core import PydanticCustomError
 
 from asipack.model.errors import AsipackError
 
@@ -31,19 +38,102 @@ class RegisterError(AsipackError):
     """The register cannot be read at all (not UTF-8 CSV, or a required column is missing)."""
 
 
-@dataclass(frozen=True)
+def row_error(message: str) -> PydanticCustomError:
+    """Return a validation error whose message names the column's rule, never the value."""
+    return PydanticCustomError("register_row", message)
+
+
+@model(frozen=True, config=ConfigDict(hide_input_in_errors=True, populate_by_name=True, extra="ignore"))
 class Mother:
-    """One valid row of the register. Only her own pack ever shows these values."""
+    """One valid row of the register, validated from its cells. Only her own pack ever shows these values.
+
+    The fields are read from the register's columns (the aliases); every rule's message names
+    the column and what it needs, never what was typed. The validation context gives the
+    pack's languages and today's date.
+    """
 
     row: int  # the row number as a spreadsheet shows it: the header is row 1
-    lang: str
+    lang: Annotated[str, Field(alias="language")]
     name: str
-    birth: datetime.date
+    birth: Annotated[datetime.date, Field(alias="baby_birth_date")]
     midwife_name: str
     midwife_phone: str
-    return_date: datetime.date | None = None
+    return_date: datetime.date | None = Field(default=None, alias="return_to_work_date")
     hours_away: float | None = None
     feeds_per_day: int | None = None
+
+    @field_validator("lang", "name", "midwife_name", "midwife_phone", mode="before")
+    @classmethod
+    def printable_and_short(cls, text: str, info: ValidationInfo) -> str:
+        column = ALIASES.get(str(info.field_name), str(info.field_name))
+        if has_control_characters(text):
+            raise row_error(f"{column} contains a control character; retype it")
+        if column in MAX_TEXT and len(text) > MAX_TEXT[column]:
+            raise row_error(f"{column} is longer than {MAX_TEXT[column]} characters")
+        return text
+
+    @field_validator("lang", mode="after")
+    @classmethod
+    def a_language_of_the_pack(cls, lang: str, info: ValidationInfo) -> str:
+        languages = (info.context or {}).get("languages")
+        if languages is not None and lang.lower() not in languages:
+            raise row_error(f"language must be one of: {', '.join(languages)}")
+        return lang.lower()
+
+    @field_validator("midwife_phone", mode="after")
+    @classmethod
+    def a_phone_number(cls, phone: str) -> str:
+        if not PHONE_FORM.fullmatch(phone) or sum(char.isdigit() for char in phone) < 6:
+            raise row_error("midwife_phone is not a phone number (digits, spaces, +, -, brackets)")
+        return phone
+
+    @field_validator("birth", "return_date", mode="before")
+    @classmethod
+    def a_written_date(cls, text: str | datetime.date | None, info: ValidationInfo) -> datetime.date | None:
+        if text is None or isinstance(text, datetime.date):
+            return text
+        day = parse_date(text)
+        if day is None:
+            raise row_error(f"{ALIASES[str(info.field_name)]} is not a date in the form YYYY-MM-DD")
+        return day
+
+    @field_validator("birth", mode="after")
+    @classmethod
+    def born_already(cls, birth: datetime.date, info: ValidationInfo) -> datetime.date:
+        today = (info.context or {}).get("today")
+        if today is not None and birth > today:
+            raise row_error("baby_birth_date is in the future")
+        return birth
+
+    @field_validator("hours_away", mode="before")
+    @classmethod
+    def hours_in_a_day(cls, text: str | float | None) -> float | None:
+        if text is None:
+            return None
+        hours = float(text) if isinstance(text, (int, float)) else parse_number(text)
+        if hours is None or not 0 < hours <= 24:
+            raise row_error("hours_away must be a number of hours above 0 and at most 24")
+        return hours
+
+    @field_validator("feeds_per_day", mode="before")
+    @classmethod
+    def plausible_feeds(cls, text: str | int | None) -> int | None:
+        if text is None:
+            return None
+        number = float(text) if isinstance(text, int) else parse_number(text)
+        low, high = FEEDS_RANGE
+        if number is None or number != int(number) or not low <= number <= high:
+            raise row_error(f"feeds_per_day must be a whole number from {low} to {high}")
+        return int(number)
+
+    @model_validator(mode="after")
+    def back_after_the_birth(self) -> Mother:
+        if self.return_date is not None and self.return_date < self.birth:
+            raise row_error("return_to_work_date is before baby_birth_date")
+        return self
+
+
+ALIASES = {"lang": "language", "birth": "baby_birth_date", "return_date": "return_to_work_date"}
 
 
 @dataclass(frozen=True)
@@ -106,59 +196,20 @@ def has_control_characters(text: str) -> bool:
 
 
 def check_row(row: int, cells: dict[str, str], languages: Sequence[str], today: datetime.date) -> tuple[Mother | None, list[RowProblem]]:
-    """Turn one row into a Mother, or say everything that is wrong with it."""
-    problems: list[RowProblem] = []
-
-    def problem(reason: str) -> None:
-        problems.append(RowProblem(row, reason))
-
+    """Turn one row into a Mother, or say everything that is wrong with it (missing columns first)."""
     values = {column: clean_text(cells.get(column) or "") for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
-    for column in REQUIRED_COLUMNS:
-        if not values[column]:
-            problem(f"{column} is missing (it is required)")
-    for column, text in values.items():
-        if has_control_characters(text):
-            problem(f"{column} contains a control character; retype it")
-        elif column in MAX_TEXT and len(text) > MAX_TEXT[column]:
-            problem(f"{column} is longer than {MAX_TEXT[column]} characters")
-
-    lang = values["language"].lower()
-    if lang and lang not in languages:
-        problem(f"language must be one of: {', '.join(languages)}")
-    phone = values["midwife_phone"]
-    if phone and (not PHONE_FORM.fullmatch(phone) or sum(char.isdigit() for char in phone) < 6):
-        problem("midwife_phone is not a phone number (digits, spaces, +, -, brackets)")
-
-    birth = parse_date(values["baby_birth_date"]) if values["baby_birth_date"] else None
-    if values["baby_birth_date"] and birth is None:
-        problem("baby_birth_date is not a date in the form YYYY-MM-DD")
-    elif birth and birth > today:
-        problem("baby_birth_date is in the future")
-
-    back = None
-    if values["return_to_work_date"]:
-        back = parse_date(values["return_to_work_date"])
-        if back is None:
-            problem("return_to_work_date is not a date in the form YYYY-MM-DD")
-        elif birth and back < birth:
-            problem("return_to_work_date is before baby_birth_date")
-
-    hours = None
-    if values["hours_away"]:
-        hours = parse_number(values["hours_away"])
-        if hours is None or not 0 < hours <= 24:
-            problem("hours_away must be a number of hours above 0 and at most 24")
-    feeds = None
-    if values["feeds_per_day"]:
-        number = parse_number(values["feeds_per_day"])
-        low, high = FEEDS_RANGE
-        if number is None or number != int(number) or not low <= number <= high:
-            problem(f"feeds_per_day must be a whole number from {low} to {high}")
-        else:
-            feeds = int(number)
-    if problems or birth is None:
-        return None, problems
-    return Mother(row, lang, values["name"], birth, values["midwife_name"], phone, back, hours, feeds), []
+    given = {column: text for column, text in values.items() if text or column == "name"}  # an empty cell is a missing one
+    given |= {column: None for column in OPTIONAL_COLUMNS if column not in given}
+    try:
+        mother = TypeAdapter(Mother).validate_python({**given, "row": row}, context={"languages": tuple(languages), "today": today})
+    except ValidationError as error:
+        reasons = []
+        for item in error.errors():
+            column = ".".join(str(part) for part in item["loc"]) or "the row"
+            missing = item["type"] == "missing"
+            reasons.append((not missing, f"{column} is missing (it is required)" if missing else item["msg"]))
+        return None, [RowProblem(row, reason) for _, reason in sorted(reasons, key=lambda pair: pair[0])]
+    return mother, []
 
 
 def read_register(path: Path, languages: Sequence[str], *, today: datetime.date) -> Register:

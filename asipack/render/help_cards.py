@@ -1,0 +1,52 @@
+"""Write "when to get help" cards from the danger-signs registry: one card per level, routine to now.
+
+A page asks for signs by key, `{{ help_cards("baby.floppy", "mother.fever") }}` on a line of
+its own; the cards are the pack's three help admonitions (NHS care-card style), each with the
+registry's heading for the page's audience and the signs' own words in the page's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from asipack.model.signs import LEVELS, Sign, SignRegistry
+
+HELP_CARDS_CALL = re.compile(r"help_cards\(([^)]*)\)")
+STRING_LITERAL = re.compile(r"""["']([^"']+)["']""")
+HAND_WRITTEN_CARD = re.compile(r"^!!!\s+help-(routine|today|now)\b", re.MULTILINE)
+
+
+def sign_calls(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """Return every sign key a text shows in a help card, with the line it is on."""
+    calls = []
+    for match in HELP_CARDS_CALL.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        calls += [(key.group(1), line) for key in STRING_LITERAL.finditer(match.group(1))]
+    return calls
+
+
+def help_cards_markdown(
+    registry: SignRegistry,
+    keys: tuple[str, ...],
+    lang: str,
+    audience: str,
+    words_of: Callable[[Sign], str],
+    icon_src: Callable[[str], str] | None = None,
+) -> str:
+    """Return the Markdown of the help cards for the given signs: one card per level, routine to now."""
+    chosen = [registry.signs[key] for key in keys]
+    cards = []
+    for level in LEVELS:
+        signs = [sign for sign in chosen if sign.level == level]
+        if not signs:
+            continue
+        lines = [f'!!! help-{level} "{registry.heading(level, lang, audience)}"']
+        for sign in signs:
+            icon = ""
+            if icon_src is not None and sign.icon:
+                # a Markdown image, not raw HTML: MkDocs rewrites its address for the page's URL
+                icon = f"![]({icon_src(sign.icon)}){{ .sign-icon }} "
+            lines.append(f"    - {icon}{words_of(sign)}")
+        cards.append("\n".join(lines))
+    return "\n\n".join(cards)
