@@ -198,7 +198,9 @@ def has_control_characters(text: str) -> bool:
 def check_row(row: int, cells: dict[str, str], languages: Sequence[str], today: datetime.date) -> tuple[Mother | None, list[RowProblem]]:
     """Turn one row into a Mother, or say everything that is wrong with it (missing columns first)."""
     values = {column: clean_text(cells.get(column) or "") for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
-    given = {column: text for column, text in values.items() if text or column == "name"}  # an empty cell is a missing one
+    given: dict[str, str | None] = {
+        column: text for column, text in values.items() if text or column == "name"
+    }  # an empty cell is a missing one
     given |= {column: None for column in OPTIONAL_COLUMNS if column not in given}
     try:
         mother = TypeAdapter(Mother).validate_python({**given, "row": row}, context={"languages": tuple(languages), "today": today})
