@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .signs import SignRegistry, load_signs
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same result, faster
 PAGE_SUFFIX = ".md"
@@ -88,6 +89,7 @@ class Pack:
     organisation: dict[str, Any]
     organisation_path: Path
     problems: Problems
+    signs: SignRegistry = field(default_factory=SignRegistry)
 
     @property
     def default_language(self) -> Language:
@@ -254,6 +256,7 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
     leaflets = load_leaflets(content_dir / "leaflets.yml", problems)
     organisation_path = organisation_file or content_dir / "organisation.yml"
     organisation = load_organisation(organisation_path, problems)
+    signs = load_signs(content_dir / "signs.yml", problems, read_yaml)
     return Pack(
         root=root,
         content_dir=content_dir,
@@ -267,6 +270,7 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
         organisation=organisation,
         organisation_path=organisation_path,
         problems=problems,
+        signs=signs,
     )
 
 
