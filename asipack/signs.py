@@ -116,7 +116,8 @@ def help_cards_markdown(registry: SignRegistry, keys: tuple[str, ...], lang: str
         for sign in signs:
             icon = ""
             if icon_src is not None and sign.icon:
-                icon = f'<img class="sign-icon" src="{icon_src(sign.icon)}" alt=""> '
+                # a Markdown image, not raw HTML: MkDocs rewrites its address for the page's URL
+                icon = f"![]({icon_src(sign.icon)}){{ .sign-icon }} "
             lines.append(f"    - {icon}{words_of(sign)}")
         cards.append("\n".join(lines))
     return "\n\n".join(cards)
