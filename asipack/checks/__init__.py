@@ -17,6 +17,7 @@ from asipack.checks.structure import (
     check_leaflets,
     check_links,
     check_parity,
+    check_signs,
 )
 from asipack.model.errors import Problems
 from asipack.model.pack import Pack, load_style
@@ -30,6 +31,7 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     check_languages(pack, problems)
     check_front_matter(pack, problems, today)
     check_facts(pack, problems)
+    check_signs(pack, problems)
     check_images(pack, problems)
     check_leaflets(pack, problems)
     check_catalogs(pack, problems)

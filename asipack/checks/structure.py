@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import posixpath
 import re
 from pathlib import Path
@@ -11,9 +12,11 @@ from markdown.extensions.toc import slugify
 
 from asipack.model.errors import Problems
 from asipack.model.pack import Pack, Page
+from asipack.model.signs import LEVELS
 from asipack.model.yamlio import as_date
 from asipack.packs.plan import PLAN_FACTS
 from asipack.render.formatting import UNITS
+from asipack.render.help_cards import HAND_WRITTEN_CARD, sign_calls
 from asipack.render.markdown import fact_calls, snippet_calls
 
 REQUIRED_META = ("title", "audience", "summary", "last_checked", "next_review", "sources")
@@ -98,9 +101,60 @@ def check_facts(pack: Pack, problems: Problems) -> None:
             if name not in pack.snippets:
                 problems.error(page.path, line, f"unknown snippet '{name}': add content/partials/{name}.<language>.md")
     used.update(facts_used_by_code(pack))
+    for sign in pack.signs.signs.values():
+        used.update(key for words in sign.words.values() for key, _ in fact_calls(words))
     for fact in pack.facts.values():
         if fact.key not in used:
             problems.warning(facts_path, fact.line, f"fact '{fact.key}' is used by no page: use it or remove it")
+
+
+def check_signs(pack: Pack, problems: Problems) -> None:
+    """Every sign is complete; help cards show signs by key only; every sign is shown somewhere."""
+    path = pack.content_dir / "signs.yml"
+    registry = pack.signs
+    codes = [language.code for language in pack.languages]
+    for level in LEVELS:
+        families = registry.headings.get(level, {}).get("families", {})
+        missing = [code for code in codes if not families.get(code)]
+        if missing:
+            problems.error(
+                path,
+                registry.line.get(level, 1),
+                f"level '{level}' has no card heading for families in {', '.join(missing)}: add it under levels",
+            )
+    for sign in registry.signs.values():
+        if not sign.source:
+            problems.error(path, sign.line, f"sign '{sign.key}' has no source: add 'source:' with a key of sources.yml")
+        elif sign.source not in pack.sources:
+            problems.error(path, sign.line, f"sign '{sign.key}' cites '{sign.source}', which is not in content/sources.yml")
+        for code in codes:
+            if not sign.words.get(code):
+                problems.error(path, sign.line, f"sign '{sign.key}' has no {pack.language(code).name} words: add '{code}:'")
+        for words in sign.words.values():
+            for key, _ in fact_calls(words):
+                if key not in pack.facts:
+                    problems.error(
+                        path, sign.line, f"sign '{sign.key}' uses unknown fact '{key}': add it to content/facts.yml, or fix the key"
+                    )
+        if sign.icon and not (pack.content_dir / "images" / sign.icon).is_file():
+            problems.error(path, sign.line, f"sign '{sign.key}' shows picture '{sign.icon}', which is not in content/images/")
+    shown: set[str] = set()
+    for page in all_texts(pack):
+        for match in HAND_WRITTEN_CARD.finditer(page.body):
+            problems.error(
+                page.path,
+                line_of(page, match.start()),
+                'a help card written by hand: show signs with {{ help_cards("...") }} using keys from content/signs.yml',
+            )
+        for key, line in sign_calls(page.body, page.body_line):
+            shown.add(key)
+            if key not in registry.signs:
+                nearest = difflib.get_close_matches(key, list(registry.signs), n=1)
+                hint = f"did you mean '{nearest[0]}'?" if nearest else "add it to content/signs.yml"
+                problems.error(page.path, line, f"unknown sign '{key}': {hint}")
+    for sign in registry.signs.values():
+        if sign.key not in shown:
+            problems.warning(path, sign.line, f"sign '{sign.key}' is shown on no page: show it in a help card or remove it")
 
 
 def facts_used_by_code(pack: Pack) -> set[str]:
@@ -154,7 +208,6 @@ def check_leaflets(pack: Pack, problems: Problems) -> None:
             problems.error(catalogue, leaflet.line, f"leaflet '{leaflet.slug}' needs a page budget of at least 1")
 
 
-HELP_LEVEL = re.compile(r"^!!!\s+(help-routine|help-today|help-now)\b", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
 
 
@@ -174,7 +227,7 @@ def parity_signature(page: Page) -> dict[str, list]:
         "facts": sorted({key for key, _ in fact_calls(body)}),
         "snippets": sorted({name for name, _ in snippet_calls(body)}),
         "pictures": sorted(Path(src).name for src in PICTURE_FILE.findall(body)),
-        "help levels": HELP_LEVEL.findall(body),
+        "signs": [key for key, _ in sign_calls(body)],
         "headings": [len(m.group(1)) for m in HEADING.finditer(strip_code(body))],
         "links": sorted(link for link, _ in PAGE_LINK.findall(body)),
     }

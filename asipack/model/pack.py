@@ -16,6 +16,7 @@ from pydantic.dataclasses import dataclass as model
 from asipack.model.errors import Problems
 from asipack.model.organisation import Organisation, load_organisation
 from asipack.model.schema import MODEL_CONFIG, validate
+from asipack.model.signs import SignRegistry, load_signs
 from asipack.model.yamlio import read_yaml, split_front_matter
 
 PAGE_SUFFIX = ".md"
@@ -123,6 +124,7 @@ class Pack:
     organisation: Organisation
     organisation_path: Path
     problems: Problems
+    signs: SignRegistry = field(default_factory=SignRegistry)
 
     @property
     def default_language(self) -> Language:
@@ -277,6 +279,7 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
     leaflets = load_leaflets(content_dir / "leaflets.yml", problems)
     organisation_path = organisation_file or content_dir / "organisation.yml"
     organisation = load_organisation(organisation_path, problems)
+    signs = load_signs(content_dir / "signs.yml", problems)
     return Pack(
         root=root,
         content_dir=content_dir,
@@ -289,4 +292,5 @@ def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:
         organisation=organisation,
         organisation_path=organisation_path,
         problems=problems,
+        signs=signs,
     )

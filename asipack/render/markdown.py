@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from mkdocs.config import load_config
 from asipack.model.files import write_text_atomic
 from asipack.model.pack import Pack, Page
 from asipack.render.formatting import format_fact
+from asipack.render.help_cards import help_cards_markdown
 
 FACT_CALL = re.compile(r"""fact\(\s*["']([^"']+)["']\s*\)""")
 SNIPPET_CALL = re.compile(r"""snippet\(\s*["']([^"']+)["']\s*\)""")
@@ -77,17 +79,25 @@ class PageRenderer:
         settings = f"{markdown.__version__}\0{self.extensions!r}\0{sorted(self.extension_configs.items())!r}"
         self.settings_digest = hashlib.sha256(settings.encode()).hexdigest()
 
-    def prepass(self, text: str, lang: str) -> str:
-        """Put facts and snippets into a Markdown text, formatted for the language."""
+    def prepass(self, text: str, lang: str, *, stem: str = "", audience: str = "families") -> str:
+        """Put facts, snippets and help cards into a Markdown text, formatted for the language."""
         locale = self.pack.language(lang).locale
 
         def fact(key: str) -> str:
             return format_fact(self.pack.facts[key], locale)
 
         def snippet(name: str) -> str:
-            return self.prepass(self.pack.snippets[name][lang].body, lang).strip("\n")
+            return self.prepass(self.pack.snippets[name][lang].body, lang, stem=stem, audience=audience).strip("\n")
 
-        return self.environment.from_string(text).render(fact=fact, snippet=snippet, lang=lang)
+        def icon_src(name: str) -> str:
+            return posixpath.relpath(f"images/{name}", posixpath.dirname(stem) or ".")
+
+        def help_cards(*keys: str, icons: bool = False) -> str:
+            return help_cards_markdown(
+                self.pack.signs, keys, lang, audience, lambda sign: self.prepass(sign.words[lang], lang), icon_src if icons else None
+            )
+
+        return self.environment.from_string(text).render(fact=fact, snippet=snippet, help_cards=help_cards, lang=lang)
 
     def to_html(self, text: str) -> str:
         """Convert Markdown to HTML with the site's extensions."""
@@ -97,7 +107,7 @@ class PageRenderer:
     def inputs_digest(self) -> str:
         """Fingerprint what a page's rendering depends on besides its own text: facts, snippets, languages, code."""
         content = self.pack.content_dir
-        paths = [content / "facts.yml", content / "languages.yml", content / "partials", Path(__file__).parent]
+        paths = [content / "facts.yml", content / "languages.yml", content / "signs.yml", content / "partials", Path(__file__).parent]
         digest = hashlib.sha256(self.settings_digest.encode())
         for path in paths:
             for file in sorted(path.glob("*")) if path.is_dir() else [path]:
@@ -107,17 +117,18 @@ class PageRenderer:
 
     def render(self, page: Page) -> RenderedPage:
         """Render one page in its language (reusing an earlier render of the same text and inputs)."""
+        audience = str(page.meta.get("audience", "families"))
         if self.cache_dir is None:
-            text = self.prepass(page.body, page.lang)
+            text = self.prepass(page.body, page.lang, stem=page.stem, audience=audience)
             return RenderedPage(page, text, self.to_html(text))
         if self._inputs is None:
             self._inputs = self.inputs_digest()
-        key = hashlib.sha256(f"{self._inputs}\0{page.lang}\0{page.body}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self._inputs}\0{page.lang}\0{page.stem}\0{audience}\0{page.body}".encode()).hexdigest()
         cached = self.cache_dir / f"{key}.json"
         if cached.is_file():
             record = json.loads(cached.read_text(encoding="utf-8"))
             return RenderedPage(page, record["markdown"], record["html"])
-        text = self.prepass(page.body, page.lang)
+        text = self.prepass(page.body, page.lang, stem=page.stem, audience=audience)
         rendered = RenderedPage(page, text, self.to_html(text))
         write_text_atomic(cached, json.dumps({"markdown": text, "html": rendered.html}))
         return rendered
