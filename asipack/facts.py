@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
 from .content import Fact
 
-# unit in facts.yml -> (CLDR unit, length of the unit name)
+# unit in facts.yml -> (CLDR unit, length of the unit name); money as ("currency", ISO 4217 code)
 UNITS: dict[str, tuple[str, str] | None] = {
     "minute": ("duration-minute", "long"),
     "hour": ("duration-hour", "long"),
@@ -22,6 +22,7 @@ UNITS: dict[str, tuple[str, str] | None] = {
     "percent": ("concentr-percent", "short"),
     "square_metre": ("area-square-meter", "short"),
     "count": None,
+    "usd": ("currency", "USD"),  # money a source reports in US dollars: "US$240,000" / "US$240.000"
 }
 
 RANGE_PATTERN = "{low}\u2013{high}"  # en dash, as both languages print ranges
@@ -46,6 +47,10 @@ def format_fact(fact: Fact, locale: str) -> str:
     unit = UNITS[fact.unit]
     if unit is None:
         return shown
+    if unit[0] == "currency":
+        money = [format_currency(v, unit[1], format="\u00a4" + number_pattern(fact.decimals), locale=locale,
+                                 currency_digits=False) for v in values]
+        return money[0] if len(money) == 1 else RANGE_PATTERN.format(low=money[0], high=money[-1])
     cldr_unit, length = unit
     # Format the largest value so the unit takes its plural ("1–2 hours", not "1–2 hour"),
     # then put the shown number (or range) in its place.
