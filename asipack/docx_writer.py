@@ -13,6 +13,7 @@ What becomes what:
                          <span class="blank"></span> (or "blank wide") and any run of four or
                          more underscores ("____") in the text
   <div class="lines">    a content control (tag "lines") around three ruled, empty paragraphs
+  <div class="page-break">  a page break
   checklist items        a tick box content control (tag "tick") before the item's text
   empty table cells      left empty, in rows tall enough to write in
 
@@ -175,6 +176,8 @@ class _Writer:
             self.table(element, container=container)
         elif tag == "div" and "lines" in classes(element):
             self.lines(container)
+        elif tag == "div" and "page-break" in classes(element):
+            container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif tag == "div" and "checklist" in classes(element):
             for child in element:
                 if child.tag in ("ul", "ol"):
