@@ -29,6 +29,7 @@ STORAGE_KEYS = sorted(set(re.findall(r"fact\(\"([^\"]+)\"\)", STORAGE_TABLE)))  
         (Fact("d", 38.0, "celsius", "s", 1, decimals=1), "38,0°C", "38.0°C"),
         (Fact("e", [60, 120], "ml", "s", 1), "60–120 mL", "60–120 ml"),
         (Fact("f", -18, "celsius", "s", 1), "−18°C", "−18°C"),
+        (Fact("g", 240000, "usd", "s", 1), "US$240.000", "US$240,000"),
     ],
 )
 def test_a_fact_is_written_the_way_each_language_writes_numbers(fact, indonesian, english):

@@ -84,6 +84,7 @@ class Source:
     year: int
     url: str | None = None
     used_for: str = ""
+    number: str | None = None  # an official document's number, where its title does not carry it
 
 
 @model(frozen=True, config=MODEL_CONFIG)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
 from asipack.model.pack import Fact
 
-# unit in facts.yml -> (CLDR unit, length of the unit name)
-UNITS: dict[str, tuple[str, Literal["short", "long"]] | None] = {
+# unit in facts.yml -> (CLDR unit, length of the unit name); money as ("currency", ISO 4217 code)
+UNITS: dict[str, tuple[str, str] | None] = {
     "minute": ("duration-minute", "long"),
     "hour": ("duration-hour", "long"),
     "day": ("duration-day", "long"),
@@ -24,6 +24,7 @@ UNITS: dict[str, tuple[str, Literal["short", "long"]] | None] = {
     "percent": ("concentr-percent", "short"),
     "square_metre": ("area-square-meter", "short"),
     "count": None,
+    "usd": ("currency", "USD"),  # money a source reports in US dollars: "US$240,000" / "US$240.000"
 }
 
 RANGE_PATTERN = "{low}\u2013{high}"  # en dash, as both languages print ranges
@@ -48,10 +49,18 @@ def format_fact(fact: Fact, locale: str) -> str:
     unit = UNITS[fact.unit]
     if unit is None:
         return shown
+    if unit[0] == "currency":
+        money = [
+            format_currency(v, unit[1], format="\u00a4" + number_pattern(fact.decimals), locale=locale, currency_digits=False)
+            for v in values
+        ]
+        return money[0] if len(money) == 1 else RANGE_PATTERN.format(low=money[0], high=money[-1])
     cldr_unit, length = unit
     # Format the largest value so the unit takes its plural ("1–2 hours", not "1–2 hour"),
     # then put the shown number (or range) in its place.
     largest = values[-1]
-    formatted = format_unit(largest, cldr_unit, length=length, format=number_pattern(fact.decimals), locale=locale)
+    formatted = format_unit(
+        largest, cldr_unit, length=cast(Literal["short", "long"], length), format=number_pattern(fact.decimals), locale=locale
+    )
     formatted = formatted.replace("-", "\u2212")
     return formatted.replace(numbers[-1], shown, 1)
