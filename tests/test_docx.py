@@ -117,3 +117,17 @@ def test_underscores_in_the_text_become_fields_and_lists_restart(tmp_path):
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
     ids = [p._p.pPr.numPr.numId.val for p in numbered]
     assert ids[0] == ids[1] != ids[2]  # the second list starts again at 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_build_offers_each_editable_document_beside_its_pdf(site, lang):
+    """HR finds the .docx on the page, on the downloads page, and it opens as the same policy."""
+    root = site if lang == "id" else site / lang
+    for slug, stem in (("model-policy", "employers/model-policy"), ("return-to-work-letter", "employers/return-to-work-letter")):
+        target = site / "downloads" / lang / f"{slug}.docx"
+        assert target.is_file()
+        page = (root / stem / "index.html").read_text()
+        assert f"downloads/{lang}/{slug}.docx" in page and "DOCX, " in page
+        assert f"downloads/{lang}/{slug}.docx" in (root / "leaflets" / "index.html").read_text()
+        headings = [p.text for p in docx.Document(str(target)).paragraphs if p.style.name.startswith("Heading")]
+        assert headings, f"{target.name} has real Word headings"

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from asipack.model.pack import load_pack
 from asipack.site.build import SECTIONS, reading_order, section_of
-from asipack.site.downloads import PRINT_SUFFIX, write_bundles
+from asipack.site.downloads import DOCX_SUFFIX, PRINT_SUFFIX, write_bundles
 from asipack.site.hooks import folder_to_index
 
 from .conftest import LANGUAGES, PROJECT
@@ -193,13 +193,16 @@ def test_one_zip_per_language_holds_every_leaflet(site, pack, lang):
     bundle = site / "downloads" / lang / f"asipack-{lang}.zip"
     with zipfile.ZipFile(bundle) as archive:
         expected = [
-            f"asipack-{lang}/{slug}{suffix}.pdf"
+            f"asipack-{lang}/{slug}{suffix}"
             for slug in pack.leaflets
-            for suffix in ("", PRINT_SUFFIX)
-            if (site / "downloads" / lang / f"{slug}{suffix}.pdf").is_file()
+            for suffix in (".pdf", f"{PRINT_SUFFIX}.pdf", DOCX_SUFFIX)
+            if (site / "downloads" / lang / f"{slug}{suffix}").is_file()
         ]
         assert archive.namelist() == expected
-        assert len(expected) == len(pack.leaflets) + 1, "every leaflet, and the booklet's A4 print file"
+        editable = sum(leaflet.docx for leaflet in pack.leaflets.values())
+        assert editable >= 2 and len(expected) == len(pack.leaflets) + 1 + editable, (
+            "every leaflet, the booklet's A4 print file, each .docx"
+        )
         for name in archive.namelist():
             assert archive.read(name) == (site / "downloads" / lang / Path(name).name).read_bytes()
     listing = (language_root(site, lang) / "leaflets" / "index.html").read_text()

@@ -13,6 +13,7 @@ from typing import Any
 
 from asipack.commands.check import load_checked_pack
 from asipack.leaflets.cache import LeafletCache
+from asipack.leaflets.docx import write_docx
 from asipack.leaflets.jobs import keep_rendered, leaflet_jobs, reuse_cached, site_urls
 from asipack.leaflets.pool import Rendering
 from asipack.model.errors import ContentError, Problem
@@ -23,9 +24,11 @@ from asipack.model.fingerprint import (
     environment_digest,
     inputs_stamp,
 )
-from asipack.render.markdown import PageRenderer
+from asipack.model.pack import Pack
+from asipack.render.markdown import PageRenderer, RenderedPage
 from asipack.site.build import write_site
 from asipack.site.downloads import (
+    DOCX_SUFFIX,
     download_details,
     download_links,
     fill_details,
@@ -43,6 +46,14 @@ class BuildReport:
     seconds: float = 0.0
     reused: int = 0  # leaflets taken from the cache
     unchanged: bool = False  # nothing changed since the last build: nothing was written
+
+
+def write_editable_documents(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], downloads: Path) -> None:
+    """Write the .docx of every leaflet the catalogue marks `docx: true`, in every language, from the same rendered page."""
+    for leaflet in pack.leaflets.values():
+        if leaflet.docx:
+            for lang, page in rendered[leaflet.page].items():
+                write_docx(page.html, title=page.page.title, lang=lang, target=downloads / lang / f"{leaflet.slug}{DOCX_SUFFIX}")
 
 
 def build(
@@ -91,6 +102,7 @@ def build(
         report.warnings += [Problem("mkdocs.yml", None, f"MkDocs: {m}", "warning") for m in site_warnings]
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)
+        write_editable_documents(pack, rendered, downloads)
         bundled = write_bundles(pack, downloads)  # a zip of every leaflet per language, for printing a whole pack
         shutil.copytree(downloads, out / "downloads")
         fill_details(out, download_details(pack, report.leaflets, downloads, bundled))

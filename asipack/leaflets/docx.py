@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -38,6 +37,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
+
+from asipack.model.files import atomic_file
 
 __all__ = ["write_docx"]
 
@@ -61,14 +62,8 @@ def write_docx(html: str, *, title: str, lang: str, target: Path) -> None:
     writer.blocks(root)
     buffer = io.BytesIO()
     document.save(buffer)
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    try:
+    with atomic_file(Path(target)) as partial:
         partial.write_bytes(stable_zip(buffer.getvalue()))
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def setup_document(document, *, title: str, lang: str) -> None:

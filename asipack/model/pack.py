@@ -108,6 +108,7 @@ class Leaflet:
     line: int
     contents: list[str] = Field(default_factory=list)  # an A5 booklet: the pages it holds, in order
     referrals: bool = False  # print the organisation's referral contacts
+    docx: bool = False  # also offer the page as an editable Word document (a company's policy, a letter)
 
 
 @dataclass

@@ -138,13 +138,13 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
         page = rendered.get(leaflet.page, {}).get(lang)
         if download is None or page is None:
             continue
-        printed = ""
-        if download.get("print_href"):
-            printed = (f'<br><a href="{up}{download["print_href"]}" download>{html.escape(_("For printing: A4, double-sided, fold in half (PDF)"))}</a>'
-                       f' <small>{html.escape(download["print_details"])}</small>')
+        others = "".join(
+            f'<br><a href="{up}{other["href"]}" download>{html.escape(other["label"])}</a> <small>{html.escape(other["details"])}</small>'
+            for other in download["others"]
+        )
         groups.setdefault(leaflet.audience, []).append(
             f'<li><a href="{up}{download["href"]}" download>{html.escape(page.page.title)}</a>'
-            f' <small>{html.escape(download["details"])}</small>{printed}</li>'
+            f" <small>{html.escape(download['details'])}</small>{others}</li>"
         )
     order = [*SECTIONS, "everyone"]
     for audience in sorted(groups, key=lambda a: order.index(a) if a in order else len(order)):

@@ -14,6 +14,7 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from babel.numbers import format_decimal
 
@@ -23,6 +24,7 @@ from asipack.render.i18n import load_translations
 from asipack.site.urls import SiteUrls
 
 PRINT_SUFFIX = "-a4-print"  # an A5 booklet imposed on A4 for duplex printing (see asipack.impose)
+DOCX_SUFFIX = ".docx"  # a leaflet an employer edits, beside its PDF (see asipack.leaflets.docx)
 PLACEHOLDER = "@@asipack-details:{}@@"
 FILLED_FILES = ("*.html", "search_index.json", "search_index.js")
 
@@ -50,10 +52,23 @@ def download_links(pack: Pack, jobs, urls: SiteUrls) -> tuple[dict[tuple[str, st
     leaflets = {}
     for job in jobs:
         to_root = urls.to_root(job.lang)
-        link = {"href": to_root + urls.download_path(job.slug, job.lang), "details": placeholder(f"{job.lang}/{job.slug}.pdf")}
+        _ = load_translations(pack.root, job.lang).gettext
+        pdf_href = to_root + urls.download_path(job.slug, job.lang)
+        link: dict[str, Any] = {"href": pdf_href, "details": placeholder(f"{job.lang}/{job.slug}.pdf"), "others": []}
         if job.imposed_target is not None:
-            link.update(print_href=to_root + urls.download_path(f"{job.slug}{PRINT_SUFFIX}", job.lang),
-                        print_details=placeholder(f"{job.lang}/{job.slug}{PRINT_SUFFIX}.pdf"))
+            link["others"].append({
+                "href": to_root + urls.download_path(f"{job.slug}{PRINT_SUFFIX}", job.lang),
+                "label": _("For printing: A4, double-sided, fold in half (PDF)"),
+                "details": placeholder(f"{job.lang}/{job.slug}{PRINT_SUFFIX}.pdf"),
+                "kind": "print",
+            })
+        if pack.leaflets[job.slug].docx:
+            link["others"].append({
+                "href": pdf_href.removesuffix(".pdf") + DOCX_SUFFIX,
+                "label": _("To edit: Word document (.docx)"),
+                "details": placeholder(f"{job.lang}/{job.slug}{DOCX_SUFFIX}"),
+                "kind": "docx",
+            })
         leaflets[(job.slug, job.lang)] = link
     languages = {job.lang for job in jobs}
     bundles = {language.code: {"href": urls.to_root(language.code) + bundle_path(language.code),
@@ -88,6 +103,9 @@ def download_details(pack: Pack, results, downloads_dir: Path, bundled: dict[str
         if printed.is_file():
             sheets = -(-result.pages // 4) * 2  # A4 sides
             details[placeholder(f"{result.lang}/{result.slug}{PRINT_SUFFIX}.pdf")] = describe(printed, sheets)
+        editable = result.target.with_name(f"{result.slug}{DOCX_SUFFIX}")
+        if editable.is_file():
+            details[placeholder(f"{result.lang}/{result.slug}{DOCX_SUFFIX}")] = f"DOCX, {human_size(editable.stat().st_size, locales[result.lang])}"
     for language in pack.languages:
         count = bundled.get(language.code)
         if count:
@@ -122,7 +140,7 @@ def bundle_date() -> tuple[int, int, int, int, int, int]:
 
 
 def write_bundles(pack: Pack, downloads_dir: Path) -> dict[str, int]:
-    """Zip every language's leaflets into downloads/<lang>/asipack-<lang>.zip; return how many files each holds.
+    """Zip every language's leaflets (PDFs, print files, .docx) into downloads/<lang>/asipack-<lang>.zip; return how many files each holds.
 
     Midwives and clinics print the whole pack: one file per language saves them a download per
     leaflet. The zip is byte-identical for identical PDFs.
@@ -130,7 +148,7 @@ def write_bundles(pack: Pack, downloads_dir: Path) -> dict[str, int]:
     bundled = {}
     for language in pack.languages:
         target = downloads_dir / language.code / bundle_name(language.code)
-        pdfs = [downloads_dir / language.code / f"{slug}{suffix}.pdf" for slug in pack.leaflets for suffix in ("", PRINT_SUFFIX)]
+        pdfs = [downloads_dir / language.code / f"{slug}{suffix}" for slug in pack.leaflets for suffix in (".pdf", f"{PRINT_SUFFIX}.pdf", DOCX_SUFFIX)]
         pdfs = [pdf for pdf in pdfs if pdf.is_file()]
         if not pdfs:
             continue
