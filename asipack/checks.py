@@ -12,6 +12,7 @@ from pathlib import Path
 from .content import Pack, Page, as_date
 from .errors import Problems
 from .facts import UNITS
+from .picture_kit import check_picture_kit
 from .render import fact_calls, snippet_calls
 
 REQUIRED_META = ("title", "audience", "summary", "last_checked", "next_review", "sources")
@@ -178,6 +179,7 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     check_parity(pack, problems)
     check_links(pack, problems)
     check_svgs(pack, problems)
+    check_picture_kit(pack.content_dir / "images", problems)
     style = load_style(pack, problems)
     check_plain_language(pack, problems, style)
     check_who_code(pack, problems, style)
