@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -27,12 +26,6 @@ GOOD = """\
 """
 
 
-def seeded(tmp_pack, name: str, extra: str) -> tuple[Path, str]:
-    """Write one picture with an extra line into a small pack; return the pack and the checker's report."""
-    root = tmp_pack({"content/images/palette.yml": PALETTE, f"content/images/{name}": GOOD.format(extra=extra)})
-    return root, problems_of(root)
-
-
 def test_the_real_pictures_keep_to_the_kit():
     problems = Problems()
     check_picture_kit(IMAGES, problems)
@@ -40,11 +33,11 @@ def test_the_real_pictures_keep_to_the_kit():
 
 
 def test_a_good_picture_passes(tmp_pack):
-    _, report = seeded(tmp_pack, "good.svg", "")
-    assert "good.svg" not in report
+    root = tmp_pack({"content/images/palette.yml": PALETTE, "content/images/good.svg": GOOD.format(extra="")})
+    assert "good.svg" not in problems_of(root)
 
 
-@pytest.mark.parametrize("extra, message", [
+SEEDED_FAULTS = [
     ('<path d="M10 10 H50" fill="#ff0000"/>', "error: fill colour '#ff0000' is not in the kit's palette (content/images/palette.yml) (nearest: accent #c8553d)"),
     ('<path d="M10 10 H50" style="fill: red"/>', "error: fill colour 'red' is not in the kit's palette"),
     ('<path d="M10 10 H50" stroke="#c8553d"/>', "error: stroke colour '#c8553d' (accent): the kit draws every line in ink"),
@@ -61,11 +54,20 @@ def test_a_good_picture_passes(tmp_pack):
     ('<mask id="m"><rect width="10" height="10" fill="#ffffff"/></mask>', "error: a mask: draw the visible shape as a path instead"),
     ('<pattern id="p" width="4" height="4"><rect width="2" height="2" fill="#1f2a44"/></pattern>', "error: a pattern: the kit uses flat fills only"),
     ('<style>path { fill: #123456 }</style>', "error: a <style> block: use presentation attributes"),
-])
-def test_a_seeded_fault_names_the_file_the_line_and_the_fix(tmp_pack, extra, message):
-    root, report = seeded(tmp_pack, "faulty.svg", extra)
-    line = line_with(root, "content/images/faulty.svg", extra[:12])
-    assert f"content/images/faulty.svg:{line}: {message}" in report
+]
+
+
+def test_each_seeded_fault_names_the_file_the_line_and_the_fix(tmp_pack):
+    files = {f"content/images/fault-{n:02d}.svg": GOOD.format(extra=extra) for n, (extra, _) in enumerate(SEEDED_FAULTS)}
+    root = tmp_pack({"content/images/palette.yml": PALETTE, **files})
+    report = problems_of(root)  # one run of the whole checker, as the build does it
+    missing = []
+    for n, (extra, message) in enumerate(SEEDED_FAULTS):
+        name = f"content/images/fault-{n:02d}.svg"
+        expected = f"{name}:{line_with(root, name, extra[:12])}: {message}"
+        if expected not in report:
+            missing.append(expected)
+    assert not missing, "not reported:\n" + "\n".join(missing) + "\n--- report:\n" + report
 
 
 def test_icons_and_pictograms_use_their_own_grid_and_stroke(tmp_pack):
@@ -99,7 +101,7 @@ SIDE_PX = 240  # each picture is rendered 240 px square, one pixel per unit of t
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict[str, "Image.Image"]:
+def rendered(tmp_path_factory) -> dict:
     """Render every picture the way the leaflets do (WeasyPrint), one per page, then to PNG."""
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
