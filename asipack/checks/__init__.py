@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from asipack.checks.catalogs import check_catalog_template, check_catalogs
+from asipack.checks.picture_kit import check_picture_kit
 from asipack.checks.pictures import check_svgs
 from asipack.checks.prose import check_plain_language, check_who_code
 from asipack.checks.structure import (
@@ -39,6 +40,7 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     check_parity(pack, problems)
     check_links(pack, problems)
     check_svgs(pack, problems)
+    check_picture_kit(pack.content_dir / "images", problems)
     style = load_style(pack.content_dir / "style.yml", problems)
     check_plain_language(pack, problems, style)
     check_who_code(pack, problems, style)
