@@ -1,18 +1,21 @@
-"""The command line: a thin click layer over asipack.commands (errors are click exceptions, printed as they are)."""
+"""The command line: a thin click layer over asipack.commands (errors are click exceptions, printed as they are).
+
+As in MkDocs' own command line, each command imports its recipe when it runs, so that a build
+with nothing to do (its inputs' stamp matches the site's) answers before the pipeline loads.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from asipack.commands.build import build
-from asipack.commands.check import check as check_content
-from asipack.commands.personal import make_packs
-from asipack.commands.serve import make_server
+from asipack.model.fingerprint import StampFile, build_stamp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +41,12 @@ def main(ctx: click.Context, strict: bool, organisation_file: Path | None, site_
     ctx.obj.update(strict=strict, organisation_file=organisation_file)
     if ctx.invoked_subcommand is not None:
         return
+    started = time.perf_counter()
+    site = site_dir or PROJECT_ROOT / "site"
+    if StampFile(PROJECT_ROOT, site).matches(build_stamp(PROJECT_ROOT, organisation_file, strict=strict, today=datetime.date.today())):
+        click.echo(f"{site} is up to date ({time.perf_counter() - started:.2f} s).")
+        return
+    from asipack.commands.build import build
 
     report = build(
         PROJECT_ROOT,
@@ -83,6 +92,8 @@ def check(ctx: click.Context, strict: bool, organisation_file: Path | None) -> N
     """Check the content (facts, translations, pictures, links) without building."""
 
     strict = strict or ctx.obj["strict"]
+    from asipack.commands.check import check as check_content
+
     problems = check_content(PROJECT_ROOT, organisation_file=organisation_file or ctx.obj["organisation_file"], strict=strict)
     for problem in problems:
         click.echo(str(problem))
@@ -129,6 +140,8 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
     """
 
     with Progress() as progress:
+        from asipack.commands.personal import make_packs
+
         report = make_packs(
             PROJECT_ROOT,
             register,
@@ -169,6 +182,8 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
 @click.pass_context
 def serve(ctx: click.Context, organisation_file: Path | None, port: int) -> None:
     """Build site/, serve it on 127.0.0.1, rebuild on every change and reload the browser."""
+    from asipack.commands.serve import make_server
+
     server = make_server(PROJECT_ROOT, port=port, organisation_file=organisation_file or ctx.obj["organisation_file"], echo=click.echo)
     click.echo(f"Serving {server.url} (Ctrl+C to stop); watching content/, templates/ and translations/")
     try:

@@ -6,8 +6,9 @@ import shutil
 import subprocess
 
 import pytest
-from asipack.model.errors import Problems
+
 from asipack.checks.picture_kit import check_picture_kit
+from asipack.model.errors import Problems
 
 from .conftest import PROJECT, line_with
 from .test_checks import problems_of

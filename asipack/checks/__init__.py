@@ -9,6 +9,7 @@ import datetime
 from asipack.checks.catalogs import check_catalog_template, check_catalogs
 from asipack.checks.picture_kit import check_picture_kit
 from asipack.checks.pictures import check_svgs
+from asipack.checks.prepass import check_prepass
 from asipack.checks.prose import check_plain_language, check_who_code
 from asipack.checks.structure import (
     check_facts,
@@ -31,6 +32,7 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     problems.extend(pack.problems)
     check_languages(pack, problems)
     check_front_matter(pack, problems, today)
+    check_prepass(pack, problems)
     check_facts(pack, problems)
     check_signs(pack, problems)
     check_images(pack, problems)

@@ -88,17 +88,14 @@ def shorten(sentence: str, limit: int = 60) -> str:
 
 
 def brand_pattern(brands: list[str]) -> re.Pattern | None:
-    """Match any listed brand as a whole word: all-capital names exactly, others in any case."""
+    """Match any listed brand as a whole word, in any case and common spellings: 'S-26', 's26', 'S 26', 'Dr Browns'."""
     if not brands:
         return None
-    exact = [re.escape(b) for b in brands if b.isupper()]
-    folded = [re.escape(b) for b in brands if not b.isupper()]
-    parts = []
-    if exact:
-        parts.append(rf"(?<![\w])(?:{'|'.join(exact)})(?![\w])")
-    if folded:
-        parts.append(rf"(?i:(?<![\w])(?:{'|'.join(folded)})(?![\w]))")
-    return re.compile("|".join(parts))
+    spellings = []
+    for brand in brands:
+        parts = re.findall(r"[^\W\d_]+|\d+", brand)  # the letters and the digits, whatever joins them
+        spellings.append(r"[\s\-'’.]*".join(re.escape(part) for part in parts))
+    return re.compile(rf"(?<![\w])(?:{'|'.join(spellings)})(?![\w])", flags=re.IGNORECASE)
 
 
 def check_who_code(pack: Pack, problems: Problems, style: Style) -> None:

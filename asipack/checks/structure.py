@@ -33,6 +33,11 @@ def line_of(page: Page, offset: int) -> int:
     return page.body_line + page.body.count("\n", 0, offset)
 
 
+def readable(pack: Pack, name: str) -> bool:
+    """Tell whether a data file of content/ parsed; if not, its own error stands alone, without follow-on errors."""
+    return pack.content_dir / name not in pack.problems.unreadable
+
+
 def check_languages(pack: Pack, problems: Problems) -> None:
     """Every page exists in every language."""
     for stem, by_lang in pack.pages.items():
@@ -66,7 +71,19 @@ def check_front_matter(pack: Pack, problems: Problems, today: datetime.date) -> 
             for key in ("last_checked", "next_review"):
                 if key in page.meta and as_date(page.meta[key]) is None:
                     problems.error(page.path, page.meta_lines.get(key), f"'{key}' must be a date written YYYY-MM-DD")
-            review = as_date(page.meta.get("next_review"))
+            checked, review = as_date(page.meta.get("last_checked")), as_date(page.meta.get("next_review"))
+            if checked is not None and checked > today:
+                problems.error(
+                    page.path,
+                    page.meta_lines.get("last_checked"),
+                    f"last_checked {checked.isoformat()} is in the future: write the day the page was checked against its sources",
+                )
+            if checked is not None and review is not None and review <= checked:
+                problems.error(
+                    page.path,
+                    page.meta_lines.get("next_review"),
+                    f"next_review {review.isoformat()} is not after last_checked {checked.isoformat()}: set the next review later",
+                )
             if review is not None and review < today:
                 problems.warning(
                     page.path,
@@ -74,7 +91,7 @@ def check_front_matter(pack: Pack, problems: Problems, today: datetime.date) -> 
                     f"next_review {review.isoformat()} has passed: check the page against its sources and set a new date",
                 )
             for key in page.meta.get("sources") or []:
-                if key not in pack.sources:
+                if key not in pack.sources and readable(pack, "sources.yml"):
                     problems.error(page.path, page.meta_lines.get("sources"), f"source '{key}' is not in content/sources.yml")
 
 
@@ -84,7 +101,7 @@ def check_facts(pack: Pack, problems: Problems) -> None:
     for fact in pack.facts.values():
         if not fact.source:
             problems.error(facts_path, fact.line, f"fact '{fact.key}' has no source: add 'source:' with a key of sources.yml")
-        elif fact.source not in pack.sources:
+        elif fact.source not in pack.sources and readable(pack, "sources.yml"):
             problems.error(facts_path, fact.line, f"fact '{fact.key}' cites '{fact.source}', which is not in content/sources.yml")
         if fact.unit not in UNITS:
             problems.error(facts_path, fact.line, f"fact '{fact.key}' has unit '{fact.unit}'; use one of {', '.join(UNITS)}")
@@ -95,7 +112,7 @@ def check_facts(pack: Pack, problems: Problems) -> None:
     for page in all_texts(pack):
         for key, line in fact_calls(page.body, page.body_line):
             used.add(key)
-            if key not in pack.facts:
+            if key not in pack.facts and readable(pack, "facts.yml"):
                 problems.error(page.path, line, f"unknown fact '{key}': add it to content/facts.yml with its source, or fix the key")
         for name, line in snippet_calls(page.body, page.body_line):
             if name not in pack.snippets:
@@ -125,7 +142,7 @@ def check_signs(pack: Pack, problems: Problems) -> None:
     for sign in registry.signs.values():
         if not sign.source:
             problems.error(path, sign.line, f"sign '{sign.key}' has no source: add 'source:' with a key of sources.yml")
-        elif sign.source not in pack.sources:
+        elif sign.source not in pack.sources and readable(pack, "sources.yml"):
             problems.error(path, sign.line, f"sign '{sign.key}' cites '{sign.source}', which is not in content/sources.yml")
         for code in codes:
             if not sign.words.get(code):
@@ -148,7 +165,7 @@ def check_signs(pack: Pack, problems: Problems) -> None:
             )
         for key, line in sign_calls(page.body, page.body_line):
             shown.add(key)
-            if key not in registry.signs:
+            if key not in registry.signs and readable(pack, "signs.yml"):
                 nearest = difflib.get_close_matches(key, list(registry.signs), n=1)
                 hint = f"did you mean '{nearest[0]}'?" if nearest else "add it to content/signs.yml"
                 problems.error(page.path, line, f"unknown sign '{key}': {hint}")

@@ -20,9 +20,9 @@ from asipack.model.errors import ContentError, Problem
 from asipack.model.files import atomic_directory
 from asipack.model.fingerprint import (
     StampFile,
+    build_stamp,
     cache_directory,
     environment_digest,
-    inputs_stamp,
 )
 from asipack.model.pack import Pack
 from asipack.render.markdown import PageRenderer, RenderedPage
@@ -76,7 +76,7 @@ def build(
     site_dir = site_dir or root / "site"
     today = today or datetime.date.today()
     stamp_file = StampFile(root, site_dir)
-    stamp = inputs_stamp(root, organisation_file, f"strict={strict} today={today.isoformat()}")
+    stamp = build_stamp(root, organisation_file, strict=strict, today=today)
     if stamp_file.matches(stamp):
         echo("nothing changed since the last build")
         return BuildReport(site_dir=site_dir, unchanged=True, seconds=time.perf_counter() - started)

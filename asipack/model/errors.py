@@ -36,6 +36,7 @@ class Problems:
     """Collect problems during a phase, then report them all at once."""
 
     items: list[Problem] = field(default_factory=list)
+    unreadable: set[Path] = field(default_factory=set)  # data files that did not parse: checks that need them stand down
 
     def error(self, path: Path | str, line: int | None, message: str) -> None:
         """Record an error."""
@@ -48,6 +49,12 @@ class Problems:
     def extend(self, other: Problems) -> None:
         """Add every problem of another collection."""
         self.items.extend(other.items)
+        self.unreadable |= other.unreadable
+
+    def cannot_read(self, path: Path, line: int | None, message: str) -> None:
+        """Record that a data file does not parse, so the checks that depend on it do not bury the error."""
+        self.error(path, line, message)
+        self.unreadable.add(Path(path))
 
     @property
     def errors(self) -> list[Problem]:

@@ -7,6 +7,7 @@ nothing changed finish without loading anything."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import sys
@@ -85,6 +86,11 @@ def inputs_stamp(root: Path, organisation_file: Path | None, settings: str) -> s
     if organisation_file is not None:
         paths.append(organisation_file.resolve().parent)
     return hashlib.sha256((CACHE_VERSION + settings + tool_versions() + files_digest(paths, root)).encode()).hexdigest()
+
+
+def build_stamp(root: Path, organisation_file: Path | None, *, strict: bool, today: datetime.date) -> str:
+    """Fingerprint a build's inputs and settings (the day counts: review dates expire)."""
+    return inputs_stamp(root, organisation_file, f"strict={strict} today={today.isoformat()}")
 
 
 class StampFile:

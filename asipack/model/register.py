@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic.dataclasses import dataclass as model
 from pydantic_core import PydanticCustomError
 
 from asipack.model.errors import AsipackError
+from asipack.model.schema import adapter
 
 REQUIRED_COLUMNS = ("language", "baby_birth_date", "midwife_name", "midwife_phone")
 
@@ -43,7 +44,7 @@ def row_error(message: str) -> PydanticCustomError:
     return PydanticCustomError("register_row", message)
 
 
-@model(frozen=True, config=ConfigDict(hide_input_in_errors=True, populate_by_name=True, extra="ignore"))
+@model(frozen=True, config=ConfigDict(hide_input_in_errors=True, populate_by_name=True, extra="ignore", defer_build=True))
 class Mother:
     """One valid row of the register, validated from its cells. Only her own pack ever shows these values.
 
@@ -203,7 +204,7 @@ def check_row(row: int, cells: dict[str, str], languages: Sequence[str], today: 
     }  # an empty cell is a missing one
     given |= {column: None for column in OPTIONAL_COLUMNS if column not in given}
     try:
-        mother = TypeAdapter(Mother).validate_python({**given, "row": row}, context={"languages": tuple(languages), "today": today})
+        mother = adapter(Mother).validate_python({**given, "row": row}, context={"languages": tuple(languages), "today": today})
     except ValidationError as error:
         reasons = []
         for item in error.errors():

@@ -16,7 +16,9 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from asipack.model.errors import Problems
 from asipack.model.yamlio import Lines
 
-MODEL_CONFIG = ConfigDict(extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True)
+MODEL_CONFIG = ConfigDict(
+    extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True, defer_build=True
+)  # built on first use: a no-op rebuild never pays for it
 
 T = TypeVar("T")
 
@@ -67,6 +69,16 @@ def describe(error: dict[str, Any], model: type, hidden: set[str]) -> str:
     return f"'{key}' must be {expected}"
 
 
+ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+
+
+def adapter(model: type) -> TypeAdapter[Any]:
+    """Return the validator of a model, built once per process (building it is the slow part)."""
+    if model not in ADAPTERS:
+        ADAPTERS[model] = TypeAdapter(model)
+    return ADAPTERS[model]
+
+
 def validate(
     model: type[T],
     data: Any,
@@ -90,7 +102,7 @@ def validate(
         problems.error(path, lines.of(*at), f"{what or 'the file'} must be a mapping of keys to values")
         return None
     try:
-        return TypeAdapter(model).validate_python({**data, **given})
+        return adapter(model).validate_python({**data, **given})
     except ValidationError as error:
         seen: set[str] = set()
         for item in error.errors():

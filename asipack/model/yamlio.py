@@ -10,7 +10,19 @@ import yaml
 
 from asipack.model.errors import Problems
 
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same result, faster
+
+class DatesAsText(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when present: faster
+    """The safe YAML loader, with dates left as text: a checker turns them into dates, or says which line is not one.
+
+    PyYAML would read `2027-13-45` as a date and stop with a bare ValueError.
+    """
+
+
+DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in DatesAsText.yaml_implicit_resolvers.items()
+}
+YAML_LOADER = DatesAsText
 
 
 class Lines(dict):
@@ -57,7 +69,9 @@ def read_yaml(path: Path, problems: Problems) -> tuple[Any, Lines]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        problems.error(path, line, f"this is not valid YAML ({reason}); check the indentation and quotes")
+        problems.cannot_read(
+            path, line, f"this is not valid YAML ({reason}); check the indentation and quotes (checks that need this file were skipped)"
+        )
         return None, Lines()
     if isinstance(node, yaml.MappingNode):
         first: dict[str, int] = {}

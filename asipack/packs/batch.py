@@ -18,7 +18,6 @@ from babel.dates import format_date
 
 from asipack import EDITION
 from asipack.leaflets.html import template_environment
-from asipack.leaflets.pdf import render_personal_pages
 from asipack.leaflets.pool import start_pool
 from asipack.model.organisation import Organisation
 from asipack.model.pack import Fact
@@ -179,6 +178,7 @@ def make_batch(task: BatchTask) -> BatchResult:
     After any failure the static pack is opened afresh, so no pack can inherit a half-undone
     insertion from another mother's.
     """
+    from asipack.leaflets.pdf import render_personal_pages  # here, not at the top: only workers import WeasyPrint
 
     context = _context
     assert context is not None, "init_worker was not called"
