@@ -94,13 +94,32 @@ def test_a_changed_stylesheet_invalidates_every_cached_leaflet(tmp_pack, tmp_pat
     assert quiet_build(root, site).reused == 0
 
 
-def test_two_builds_of_the_same_input_are_byte_identical(tmp_pack, tmp_path, monkeypatch):
+BOOKLET = """\
+    test-leaflet:
+      page: families/test
+      audience: families
+      format: a4
+      pages: 2
+    test-booklet:
+      page: families/test
+      audience: families
+      format: a5-booklet
+      pages: 8
+      contents: [families/test]
+    """
+
+
+def test_two_clean_builds_of_the_same_input_are_byte_identical_file_by_file(tmp_pack, tmp_path, monkeypatch):
+    """Every file in site/, the booklet's imposed print file and the zips included."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764288000")
-    root = tmp_pack()
+    root = tmp_pack({"content/leaflets.yml": BOOKLET})
     quiet_build(root, tmp_path / "one")
     (root / ".cache").rename(tmp_path / "old-cache")  # the second build renders everything again
     quiet_build(root, tmp_path / "two")
-    assert digests(tmp_path / "one") == digests(tmp_path / "two")
+    one, two = digests(tmp_path / "one"), digests(tmp_path / "two")
+    assert "downloads/en/test-booklet-a4-print.pdf" in one and "downloads/en/asipack-en.zip" in one
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
 
 
 def crash(job):

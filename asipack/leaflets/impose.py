@@ -35,9 +35,14 @@ def impose_booklet(source: Path, target: Path) -> int:
         for left, right in order:
             imposed.add_blank_page(page_size=(2 * width, height))
             side = imposed.pages[-1]
+            side.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary())
+            drawing = []
             for index, offset in ((left, 0.0), (right, width)):
                 if index is not None:
-                    side.add_overlay(booklet.pages[index], pikepdf.Rectangle(offset, 0, offset + width, height))
+                    # a fixed resource name per page (not pikepdf's random one), so the file is reproducible
+                    side.obj.Resources.XObject[f"/Page{index + 1}"] = imposed.copy_foreign(booklet.pages[index].as_form_xobject())
+                    drawing.append(f"q 1 0 0 1 {offset:.4f} 0 cm /Page{index + 1} Do Q")
+            side.contents_add(imposed.make_stream("\n".join(drawing).encode("ascii")))
         title = str(booklet.docinfo.get("/Title", "Booklet"))
         imposed.docinfo["/Title"] = f"{title} (A4: print double-sided, flip on the short edge, fold)"
         if "/Lang" in booklet.Root:
