@@ -126,6 +126,11 @@ def check_signs(pack: Pack, problems: Problems) -> None:
                     problems.error(path, sign.line, f"sign '{sign.key}' uses unknown fact '{key}': add it to content/facts.yml, or fix the key")
         if sign.icon and not (pack.content_dir / "images" / sign.icon).is_file():
             problems.error(path, sign.line, f"sign '{sign.key}' shows picture '{sign.icon}', which is not in content/images/")
+        if sign.icon:
+            alt = registry.icon_alt.get(sign.icon, {})
+            for code in codes:
+                if not alt.get(code):
+                    problems.error(path, sign.line, f"sign '{sign.key}' shows picture '{sign.icon}', which has no {pack.language(code).name} alt text: add it under icons")
     shown: set[str] = set()
     for page in all_texts(pack):
         for match in HAND_WRITTEN_CARD.finditer(page.body):

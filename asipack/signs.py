@@ -42,6 +42,7 @@ class SignRegistry:
     signs: dict[str, Sign] = field(default_factory=dict)
     headings: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # level -> audience -> lang -> text
     line: dict[str, int] = field(default_factory=dict)  # level -> line of its heading entry
+    icon_alt: dict[str, dict[str, str]] = field(default_factory=dict)  # picture -> lang -> alt text (PDF/UA needs one)
 
     def heading(self, level: str, lang: str, audience: str) -> str:
         """Return the card heading of a level, for the page's audience if it has its own."""
@@ -68,6 +69,8 @@ def load_signs(path: Path, problems: Problems, read_yaml: Callable) -> SignRegis
             problems.error(path, registry.line[str(level)], f"level '{level}' needs its heading per audience and language")
             continue
         registry.headings[str(level)] = {str(a): {str(k): str(v) for k, v in (w or {}).items()} for a, w in by_audience.items()}
+    for picture, alt in (data.get("icons") or {}).items():
+        registry.icon_alt[str(picture)] = {str(k): str(v) for k, v in (alt or {}).items()} if isinstance(alt, dict) else {}
     for key, entry in data["signs"].items():
         line = line_of_key(text, str(key), 2)
         if not isinstance(entry, dict):
@@ -116,8 +119,10 @@ def help_cards_markdown(registry: SignRegistry, keys: tuple[str, ...], lang: str
         for sign in signs:
             icon = ""
             if icon_src is not None and sign.icon:
-                # a Markdown image, not raw HTML: MkDocs rewrites its address for the page's URL
-                icon = f"![]({icon_src(sign.icon)}){{ .sign-icon }} "
+                # a Markdown image, not raw HTML, so MkDocs rewrites its address for the page's URL;
+                # with alt text, which a tagged PDF (PDF/UA) requires of every picture
+                alt = registry.icon_alt.get(sign.icon, {}).get(lang, "")
+                icon = f"![{alt}]({icon_src(sign.icon)}){{ .sign-icon }} "
             lines.append(f"    - {icon}{words_of(sign)}")
         cards.append("\n".join(lines))
     return "\n\n".join(cards)
