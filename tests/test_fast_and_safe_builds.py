@@ -160,3 +160,55 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole_and_no_partial_pdf
     assert not list(site.rglob("*.part"))
     assert quiet_build(root, site).reused == 3, "the next build recovers and reuses what was cached"
     assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith("site")) == ["site"], "no half-built folder is left"
+
+
+def many_leaflets(root: Path, count: int) -> None:
+    """Add `count` pages, each with its own leaflet, so a build has enough to render to be interrupted."""
+    entries = ["test-leaflet: {page: families/test, audience: families, format: a4, pages: 2}"]
+    for n in range(count):
+        for lang in ("id", "en"):
+            text = (
+                MINIMAL_PAGE[lang].replace("test-leaflet", f"leaflet-{n:02d}").replace("Milk", f"Milk ({n})").replace("ASI", f"ASI ({n})")
+            )
+            (root / "content" / "families" / f"page-{n:02d}.{lang}.md").write_text(text)
+        entries.append(f"leaflet-{n:02d}: {{page: families/page-{n:02d}, audience: families, format: a4, pages: 2}}")
+    (root / "content" / "leaflets.yml").write_text("\n".join(entries) + "\n")
+
+
+def test_ctrl_c_stops_the_build_at_once_keeps_what_was_rendered_and_leaves_site_as_it_was(tmp_pack, tmp_path):
+    """Ctrl-C as a terminal sends it, to the whole process group, while the workers render."""
+    root = tmp_pack()
+    site = tmp_path / "site"
+    quiet_build(root, site)
+    before = digests(site)
+    many_leaflets(root, 16)
+    script = (
+        # Ctrl-C raises KeyboardInterrupt, as in a terminal (a process started in the background inherits it ignored)
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "import datetime; from pathlib import Path; from asipack.commands.build import build; "
+        f"build(Path({str(root)!r}), site_dir=Path({str(site)!r}), today=datetime.date(2026, 11, 28), "
+        "echo=lambda line: print(line, flush=True), progress=lambda label: print('rendered', label, flush=True))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("rendered"):  # some leaflets are done, most are not
+            break
+    os.killpg(process.pid, signal.SIGINT)
+    interrupted = time.monotonic()
+    process.wait(timeout=30)
+    assert time.monotonic() - interrupted < 2, "the build stops within 2 s"
+    assert process.returncode != 0
+    assert "KeyboardInterrupt" in process.stderr.read()
+    assert digests(site) == before, "site/ is as it was"
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith("site")) == ["site"], "no half-built folder is left"
+    kept = list((root / ".cache" / "asipack" / "leaflets").glob("*.pdf"))
+    assert len(kept) > 2, "the leaflets rendered before Ctrl-C are in the cache"
+    assert quiet_build(root, site).reused >= len(kept) - 2, "the next build reuses them"

@@ -155,6 +155,13 @@ def check_signs(pack: Pack, problems: Problems) -> None:
                     )
         if sign.icon and not (pack.content_dir / "images" / sign.icon).is_file():
             problems.error(path, sign.line, f"sign '{sign.key}' shows picture '{sign.icon}', which is not in content/images/")
+        for code in codes if sign.icon else ():
+            if not registry.icon_alt.get(str(sign.icon), {}).get(code):
+                problems.error(
+                    path,
+                    sign.line,
+                    f"sign '{sign.key}' shows picture '{sign.icon}', which has no {pack.language(code).name} alt text: add it under icons",
+                )
     shown: set[str] = set()
     for page in all_texts(pack):
         for match in HAND_WRITTEN_CARD.finditer(page.body):

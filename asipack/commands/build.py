@@ -14,7 +14,7 @@ from typing import Any
 from asipack.commands.check import load_checked_pack
 from asipack.leaflets.cache import LeafletCache
 from asipack.leaflets.docx import write_docx
-from asipack.leaflets.jobs import keep_rendered, leaflet_jobs, reuse_cached, site_urls
+from asipack.leaflets.jobs import in_job_order, leaflet_jobs, reuse_cached, site_urls
 from asipack.leaflets.pool import Rendering
 from asipack.model.errors import ContentError, Problem
 from asipack.model.files import atomic_directory
@@ -91,11 +91,11 @@ def build(
         jobs = leaflet_jobs(pack, rendered, urls, downloads)
         reused, to_render = reuse_cached(jobs, cache)
         echo(f"{len(jobs)} leaflets, {len(to_render)} to render")
-        with Rendering([jobs[i] for i in to_render]) as rendering:  # in worker processes, while...
+        with Rendering([jobs[i] for i in to_render], keep=cache.keep) as rendering:  # in worker processes, while...
             echo("website")  # ...MkDocs builds the site here, with placeholders for each PDF's size and pages
             site_warnings = write_site(pack, rendered, out, staging / "docs", urls, *download_links(pack, jobs, urls))
             fresh = rendering.results(on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
-        report.leaflets, report.reused = keep_rendered(jobs, cache, reused, to_render, fresh), len(reused)
+        report.leaflets, report.reused = in_job_order(jobs, reused, to_render, fresh), len(reused)
         for job, result in zip(jobs, report.leaflets):
             for message in result.warnings:
                 report.warnings.append(Problem(job.title, None, f"WeasyPrint: {message}", "warning"))

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from asipack.leaflets.html import LeafletJob, LeafletResult
 from asipack.model.files import atomic_file, write_text_atomic
 from asipack.model.fingerprint import cache_directory
 
@@ -33,6 +34,10 @@ class LeafletCache:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, target)
         return stored
+
+    def keep(self, job: LeafletJob, result: LeafletResult) -> None:
+        """Keep a leaflet just rendered, by its job's HTML and budget, with its page count and warnings."""
+        self.store(self.key(job.html, job.page_budget), result.target, {"pages": result.pages, "warnings": result.warnings})
 
     def store(self, key: str, source: Path, record: dict) -> None:
         """Keep a rendered PDF and its record (written atomically)."""

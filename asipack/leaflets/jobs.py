@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -55,7 +54,7 @@ def leaflet_jobs(
     return jobs
 
 
-def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int, Any], list[int]]:
+def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int, LeafletResult], list[int]]:
     """Put every cached leaflet in place; return their results by job index, and the indexes left to render."""
     reused, to_render = {}, []
     for index, job in enumerate(jobs):
@@ -69,12 +68,8 @@ def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int,
     return reused, to_render
 
 
-def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, reused: dict[int, Any], to_render: list[int], fresh: list) -> list:
-    """Store freshly rendered leaflets in the cache; return every leaflet's result, reused or fresh, in job order."""
-    for index, result in zip(to_render, fresh):
-        cache.store(
-            cache.key(jobs[index].html, jobs[index].page_budget), result.target, {"pages": result.pages, "warnings": result.warnings}
-        )
+def in_job_order(jobs: list[LeafletJob], reused: dict[int, LeafletResult], to_render: list[int], fresh: list) -> list:
+    """Return every leaflet's result, reused or freshly rendered, in job order."""
     results = reused | dict(zip(to_render, fresh))
     return [results[index] for index in range(len(jobs))]
 
@@ -82,5 +77,5 @@ def keep_rendered(jobs: list[LeafletJob], cache: LeafletCache, reused: dict[int,
 def render_with_cache(jobs: list[LeafletJob], cache: LeafletCache, progress: Callable[[str], None]) -> tuple[list, int]:
     """Reuse every cached leaflet, render the rest in parallel; return results and how many were reused."""
     reused, to_render = reuse_cached(jobs, cache)
-    fresh = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
-    return keep_rendered(jobs, cache, reused, to_render, fresh), len(reused)
+    fresh = render_leaflets([jobs[i] for i in to_render], on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"), keep=cache.keep)
+    return in_job_order(jobs, reused, to_render, fresh), len(reused)

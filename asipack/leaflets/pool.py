@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
-from asipack.leaflets.html import LeafletJob
+from asipack.leaflets.html import LeafletJob, LeafletResult
 from asipack.model.errors import BudgetError, RenderError
+
+Keep = Callable[[LeafletJob, LeafletResult], None]
 
 
 def render_one(job: LeafletJob):
@@ -30,11 +33,33 @@ def render_one(job: LeafletJob):
 def start_pool(processes: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
     """Start worker processes: the one place the package does (leaflets, and personal packs' batches).
 
-    Workers are forked, so they inherit the loaded content and need not import it again.
+    Workers are forked, so they inherit the loaded content and need not import it again. They
+    ignore Ctrl-C: a terminal sends it to the whole process group, and the parent alone decides
+    to stop (see Rendering.stop), so no worker dies half-way and leaves the pool hanging.
     """
     return ProcessPoolExecutor(
-        max_workers=processes, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=start_worker,
+        initargs=(initializer, initargs),
     )
+
+
+def start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    """Set up a worker process: Ctrl-C is the parent's to handle; then the caller's own set-up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: pending work is dropped and running workers are terminated, not waited for."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor offers no public way to stop running work
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=2)
 
 
 def worker_count(jobs: int) -> int:
@@ -54,8 +79,10 @@ class Rendering:
     when the results are asked for (so ASIPACK_WORKERS=1 shows a crash's own traceback).
     """
 
-    def __init__(self, jobs: list[LeafletJob], processes: int | None = None):
+    def __init__(self, jobs: list[LeafletJob], processes: int | None = None, *, keep: Keep | None = None):
         self.jobs = jobs
+        self.keep = keep or (lambda job, result: None)  # called once per finished leaflet (the cache keeps it)
+        self.kept: set[int] = set()
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[Future, int] = {}
         processes = processes or worker_count(len(jobs))
@@ -71,25 +98,47 @@ class Rendering:
             outcomes = ((index, run_here(job)) for index, job in enumerate(self.jobs))
         else:
             outcomes = ((self.futures[future], future) for future in as_completed(self.futures))
-        return collect(self.jobs, outcomes, on_done)
+        return collect(self.jobs, outcomes, on_done, self.keep_one)
+
+    def keep_one(self, index: int, result: LeafletResult) -> None:
+        """Hand a finished leaflet to the keeper, once."""
+        if index not in self.kept:
+            self.kept.add(index)
+            self.keep(self.jobs[index], result)
 
     def close(self) -> None:
-        """Stop the workers; leaflets not yet started are dropped."""
+        """Wait for the workers to finish; leaflets not yet started are dropped."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def stop(self) -> None:
+        """Stop at once (Ctrl-C, or a failure elsewhere): keep every leaflet already finished, end the workers."""
+        if self.pool is None:
+            return
+        for future, index in self.futures.items():
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self.keep_one(index, future.result())
+        stop_workers(self.pool)
 
     def __enter__(self) -> Rendering:
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.stop()
 
 
 def render_leaflets(
-    jobs: list[LeafletJob], *, on_done: Callable[[LeafletJob], None] = lambda job: None, processes: int | None = None
+    jobs: list[LeafletJob],
+    *,
+    on_done: Callable[[LeafletJob], None] = lambda job: None,
+    processes: int | None = None,
+    keep: Keep | None = None,
 ) -> list:
     """Render every job and wait for them; return results in job order."""
-    with Rendering(jobs, processes) as rendering:
+    with Rendering(jobs, processes, keep=keep) as rendering:
         return rendering.results(on_done)
 
 
@@ -103,14 +152,15 @@ def run_here(job: LeafletJob) -> Future:
     return future
 
 
-def collect(jobs: list[LeafletJob], outcomes, on_done: Callable[[LeafletJob], None]) -> list:
-    """Gather (index, future) outcomes: results in job order, every budget problem reported together."""
-    results: dict[int, object] = {}
+def collect(jobs: list[LeafletJob], outcomes, on_done: Callable[[LeafletJob], None], keep: Callable[[int, LeafletResult], None]) -> list:
+    """Gather (index, future) outcomes: results in job order (each kept as it comes), every budget problem reported together."""
+    results: dict[int, LeafletResult] = {}
     over_budget: list[str] = []
     for index, future in outcomes:
         job = jobs[index]
         try:
             results[index] = future.result()
+            keep(index, results[index])
         except BudgetError as error:
             over_budget.append(str(error))
         except BrokenProcessPool as error:

@@ -43,6 +43,7 @@ class SignRegistry:
     signs: dict[str, Sign] = Field(default_factory=dict)
     headings: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)  # level -> audience -> lang -> text
     line: dict[str, int] = Field(default_factory=dict)  # level -> line of its heading entry
+    icon_alt: dict[str, dict[str, str]] = Field(default_factory=dict)  # picture -> lang -> alt text (PDF/UA needs one)
 
     def heading(self, level: str, lang: str, audience: str) -> str:
         """Return the card heading of a level, for the page's audience if it has its own."""
@@ -68,6 +69,8 @@ def load_signs(path: Path, problems: Problems) -> SignRegistry:
             problems.error(path, registry.line[str(level)], f"level '{level}' needs its heading per audience and language")
             continue
         registry.headings[str(level)] = {str(a): {str(k): str(v) for k, v in words.items()} for a, words in by_audience.items()}
+    for picture, alt in (data.get("icons") or {}).items():
+        registry.icon_alt[str(picture)] = {str(k): str(v) for k, v in alt.items()} if isinstance(alt, dict) else {}
     for key, entry in data["signs"].items():
         line = lines.of("signs", key) or 1
         if isinstance(entry, dict):  # the words per language are gathered under 'words'

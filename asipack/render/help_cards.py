@@ -45,8 +45,10 @@ def help_cards_markdown(
         for sign in signs:
             icon = ""
             if icon_src is not None and sign.icon:
-                # a Markdown image, not raw HTML: MkDocs rewrites its address for the page's URL
-                icon = f"![]({icon_src(sign.icon)}){{ .sign-icon }} "
+                # a Markdown image, not raw HTML, so MkDocs rewrites its address for the page's URL;
+                # with alt text, which a tagged PDF (PDF/UA) requires of every picture
+                alt = registry.icon_alt.get(sign.icon, {}).get(lang, "")
+                icon = f"![{alt}]({icon_src(sign.icon)}){{ .sign-icon }} "
             lines.append(f"    - {icon}{words_of(sign)}")
         cards.append("\n".join(lines))
     return "\n\n".join(cards)
