@@ -106,3 +106,14 @@ def test_every_leaflet_fits_its_budget_is_small_enough_for_whatsapp_and_is_acces
             assert path.stat().st_size <= 400 * 1024, f"{lang}/{slug}.pdf is {path.stat().st_size // 1024} KB"
             root = pdf.trailer["/Root"]
             assert root["/Lang"] == lang and "/StructTreeRoot" in root and pdf.metadata.title, f"{lang}/{slug}.pdf"
+
+
+@pytest.mark.allow_warnings
+def test_a_stylesheet_warning_names_the_stylesheet_not_the_page(tmp_pack, tmp_path):
+    root = tmp_pack()
+    css = root / "templates" / "leaflets" / "print.css"
+    css.write_text(css.read_text() + "\n.body p { colr: red; }\n")
+    report = build(root, site_dir=tmp_path / "site", today=TODAY, echo=lambda line: None)
+    about_css = [str(problem) for problem in report.warnings if str(problem.path).endswith("templates/leaflets/print.css")]
+    assert about_css and all("colr" in text for text in about_css), [str(p) for p in report.warnings]
+    assert not [p for p in report.warnings if "colr" in p.message and str(p.path).endswith(".md")], "never blamed on a page"

@@ -97,8 +97,8 @@ def build(
             fresh = rendering.results(on_done=lambda job: progress(f"{job.lang}/{job.slug}.pdf"))
         report.leaflets, report.reused = in_job_order(jobs, reused, to_render, fresh), len(reused)
         for job, result in zip(jobs, report.leaflets):
-            for message in result.warnings:
-                report.warnings.append(Problem(job.title, None, f"WeasyPrint: {message}", "warning"))
+            for source, message in result.warnings:
+                report.warnings.append(Problem(source or job.title, None, f"WeasyPrint: {message}", "warning"))
         report.warnings += [Problem("mkdocs.yml", None, f"MkDocs: {m}", "warning") for m in site_warnings]
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)

@@ -149,7 +149,7 @@ def make_packs(
         else:
             results = render_leaflets(jobs, processes=workers)
         for result in results:
-            report.warnings += [f"{result.lang}/{result.slug}.pdf: WeasyPrint: {m}" for m in result.warnings]
+            report.warnings += [f"{source or f'{result.lang}/{result.slug}.pdf'}: WeasyPrint: {m}" for source, m in result.warnings]
         context = PersonalContext(
             root=root,
             locales={lang.code: lang.locale for lang in pack.languages},

@@ -46,7 +46,7 @@ class LeafletResult:
     target: Path
     pages: int
     size: int
-    warnings: list[str]
+    warnings: list[tuple[str | None, str]]  # (the file a warning is about, or None for the page; WeasyPrint's message)
 
 
 @functools.cache

@@ -62,7 +62,14 @@ def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int,
         if record is None:
             to_render.append(index)
             continue
-        reused[index] = LeafletResult(job.slug, job.lang, job.target, record["pages"], job.target.stat().st_size, record["warnings"])
+        reused[index] = LeafletResult(
+            job.slug,
+            job.lang,
+            job.target,
+            record["pages"],
+            job.target.stat().st_size,
+            [(source, message) for source, message in record["warnings"]],
+        )
         if job.imposed_target is not None:
             impose_booklet(job.target, job.imposed_target)
     return reused, to_render

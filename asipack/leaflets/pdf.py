@@ -8,6 +8,10 @@ renamed, so a failed render never leaves half a file.
 
 from __future__ import annotations
 
+import functools
+import re
+import urllib.parse
+
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -80,6 +84,34 @@ def check_fit(document, job: LeafletJob) -> None:
             raise BudgetError(f"leaflet '{job.slug}' ({job.lang}), page {number}: {problem}; it would be cut off in print.")
 
 
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(file://[^"]+)"')
+FILE_IN_MESSAGE = re.compile(r"(file://\S+?)[\s:,;]*$|(file://\S+?)[:,;]?\s")
+
+
+@functools.cache
+def stylesheet_warnings(url: str) -> tuple[str, ...]:
+    """Return what WeasyPrint says about one stylesheet on its own (parsed once per process)."""
+    with logged_warnings("weasyprint") as messages:
+        weasyprint.CSS(url=url, font_config=shared_font_config())
+    return tuple(messages)
+
+
+def attribute(messages: list[str], html: str) -> list[tuple[str | None, str]]:
+    """Name the file each WeasyPrint warning is about: a stylesheet that says it on its own, or a file the message names.
+
+    A warning with no file of its own (None) is about the leaflet's page.
+    """
+    sheets = STYLESHEET.findall(html)
+    found: list[tuple[str | None, str]] = []
+    for message in messages:
+        source = next((urllib.parse.urlsplit(url).path for url in sheets if message in stylesheet_warnings(url)), None)
+        named = FILE_IN_MESSAGE.search(message)
+        if source is None and named:
+            source = urllib.parse.unquote(urllib.parse.urlsplit(named.group(1) or named.group(2)).path)
+        found.append((source, message))
+    return found
+
+
 def write_leaflet(job: LeafletJob) -> LeafletResult:
     """Lay out one leaflet, check its budget, and write it atomically as PDF/UA-1."""
     with logged_warnings("weasyprint") as warnings:
@@ -89,7 +121,7 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
             document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
         if job.imposed_target is not None:
             impose_booklet(job.target, job.imposed_target)
-    return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, warnings)
+    return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, attribute(warnings, job.html))
 
 
 _font_config = None

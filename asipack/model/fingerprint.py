@@ -38,7 +38,7 @@ TOOL_PACKAGES = (
 )
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: leaflet warnings name their file
 
 
 def cache_directory(root: Path) -> Path:
