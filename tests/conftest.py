@@ -9,12 +9,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from asipack.commands.build import build
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 28)  # fixed, so review dates do not expire under the tests
-LANGUAGES = ("id", "en")
+LANGUAGES = tuple(entry["code"] for entry in yaml.safe_load((PROJECT / "content" / "languages.yml").read_text()))  # the pack's own list
 
 
 WATCHED_LOGGERS = ("weasyprint", "mkdocs")

@@ -119,7 +119,7 @@ def test_a_sign_without_words_in_a_language_is_an_error(tmp_pack):
         }
     )
     line = line_with(root, "content/signs.yml", "baby.floppy:")
-    assert f"content/signs.yml:{line}: error: sign 'baby.floppy' has no English words: add 'en:'" in problems_of(root)
+    assert f"content/signs.yml:{line}: error: 1 sign(s) have no English words (baby.floppy): add 'en:' to each" in problems_of(root)
 
 
 def test_twins_that_show_different_signs_are_an_error(tmp_pack):
@@ -147,10 +147,9 @@ def test_a_sign_pictogram_without_alt_text_in_a_language_is_an_error(tmp_pack):
             "content/families/test.en.md": with_cards("en", "baby.floppy"),
         }
     )
-    line = line_with(root, "content/signs.yml", "baby.floppy:")
+    line = line_with(root, "content/signs.yml", "icons:")
     assert (
-        f"content/signs.yml:{line}: error: sign 'baby.floppy' shows picture 'icon-emergency.svg', "
-        "which has no English alt text: add it under icons"
+        f"content/signs.yml:{line}: error: picture(s) icon-emergency.svg have no English alt text: add 'en:' to each under icons"
     ) in problems_of(root)
 
 

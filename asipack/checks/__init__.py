@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from asipack.checks.catalogs import check_catalog_template, check_catalogs
+from asipack.checks.languages import check_language_files
 from asipack.checks.picture_kit import check_picture_kit
 from asipack.checks.pictures import check_svgs
 from asipack.checks.prepass import check_prepass
@@ -31,6 +32,7 @@ def check_pack(pack: Pack, *, today: datetime.date | None = None) -> Problems:
     problems = Problems()
     problems.extend(pack.problems)
     check_languages(pack, problems)
+    check_language_files(pack, problems)
     check_front_matter(pack, problems, today)
     check_prepass(pack, problems)
     check_facts(pack, problems)

@@ -144,9 +144,6 @@ def check_signs(pack: Pack, problems: Problems) -> None:
             problems.error(path, sign.line, f"sign '{sign.key}' has no source: add 'source:' with a key of sources.yml")
         elif sign.source not in pack.sources and readable(pack, "sources.yml"):
             problems.error(path, sign.line, f"sign '{sign.key}' cites '{sign.source}', which is not in content/sources.yml")
-        for code in codes:
-            if not sign.words.get(code):
-                problems.error(path, sign.line, f"sign '{sign.key}' has no {pack.language(code).name} words: add '{code}:'")
         for words in sign.words.values():
             for key, _ in fact_calls(words):
                 if key not in pack.facts:
@@ -155,13 +152,24 @@ def check_signs(pack: Pack, problems: Problems) -> None:
                     )
         if sign.icon and not (pack.content_dir / "images" / sign.icon).is_file():
             problems.error(path, sign.line, f"sign '{sign.key}' shows picture '{sign.icon}', which is not in content/images/")
-        for code in codes if sign.icon else ():
-            if not registry.icon_alt.get(str(sign.icon), {}).get(code):
-                problems.error(
-                    path,
-                    sign.line,
-                    f"sign '{sign.key}' shows picture '{sign.icon}', which has no {pack.language(code).name} alt text: add it under icons",
-                )
+
+    for code in codes:  # one message per language, so a new language is told once, with the count
+        wordless = [sign for sign in registry.signs.values() if not sign.words.get(code)]
+        if wordless:
+            first = ", ".join(sign.key for sign in wordless[:3]) + (", …" if len(wordless) > 3 else "")
+            problems.error(
+                path,
+                wordless[0].line,
+                f"{len(wordless)} sign(s) have no {pack.language(code).name} words ({first}): add '{code}:' to each",
+            )
+        pictures = sorted({sign.icon for sign in registry.signs.values() if sign.icon})
+        no_alt = [picture for picture in pictures if not registry.icon_alt.get(picture, {}).get(code)]
+        if no_alt:
+            problems.error(
+                path,
+                registry.line.get("icons", 1),
+                f"picture(s) {', '.join(no_alt)} have no {pack.language(code).name} alt text: add '{code}:' to each under icons",
+            )
     shown: set[str] = set()
     for page in all_texts(pack):
         for match in HAND_WRITTEN_CARD.finditer(page.body):

@@ -106,6 +106,15 @@ def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
     }
 
 
+def second_languages(pack: Pack, lang: str) -> list[str]:
+    """Return the other language a bilingual leaflet (a door sign) shows: one, the organisation's choice.
+
+    A sign has room for two languages: the organisation's `sign_languages`, else the pack's first two.
+    """
+    chosen = pack.organisation.sign_languages or [language.code for language in pack.languages[:2]]
+    return [code for code in chosen if code != lang][:1]
+
+
 def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, RenderedPage]], lang: str, urls: SiteUrls) -> str:
     """Return the complete HTML of one leaflet in one language.
 
@@ -116,7 +125,7 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
     template = template_environment(pack.root, lang).get_template(f"{leaflet.format}.html.j2")
     main = page_view(pack, rendered[leaflet.page][lang], urls)
     main["qr_uri"] = qr_data_uri(main["twin_url"], cache_directory(pack.root) / "qr")
-    others = [page_view(pack, rendered[leaflet.page][other.code], urls) for other in pack.languages if other.code != lang]
+    others = [page_view(pack, rendered[leaflet.page][other], urls) for other in second_languages(pack, lang)]
     parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.contents]
     shown = [main] + parts
     source_keys = list(dict.fromkeys(key for view in shown for key in view["source_keys"]))

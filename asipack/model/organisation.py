@@ -49,6 +49,7 @@ class Organisation:
     logo: Text | None = None
     emergency: list[Contact] = Field(default_factory=list)
     referrals: list[Referral] = Field(default_factory=list)
+    sign_languages: list[str] = Field(default_factory=list)  # the two languages of a bilingual sign (default: the first two)
     logo_path: Path | None = None  # set by the loader once the logo is found, never written in the file
 
     @property

@@ -30,6 +30,8 @@ class Language:
     code: str
     name: str
     locale: str = ""
+    units: dict[str, str] = Field(default_factory=dict)  # fact unit -> its words, e.g. month: "{0} sasih" (where Babel has only symbols)
+    line: int = 0  # where languages.yml lists it
 
     def __post_init__(self) -> None:
         if not self.locale:
@@ -145,7 +147,16 @@ def load_languages(content_dir: Path, problems: Problems) -> list[Language]:
             problems.error(path, 1, "languages.yml must be a list of languages, each with code and name (the default first)")
         return [Language("id", "Bahasa Indonesia", "id")]
     languages = [
-        validate(Language, entry, path=path, lines=lines, at=(index,), problems=problems, what=f"language {index + 1}")
+        validate(
+            Language,
+            entry,
+            path=path,
+            lines=lines,
+            at=(index,),
+            problems=problems,
+            what=f"language {index + 1}",
+            given={"line": lines.of(index) or 1},
+        )
         for index, entry in enumerate(data)
     ]
     return [language for language in languages if language is not None] or [Language("id", "Bahasa Indonesia", "id")]

@@ -69,6 +69,7 @@ def load_signs(path: Path, problems: Problems) -> SignRegistry:
             problems.error(path, registry.line[str(level)], f"level '{level}' needs its heading per audience and language")
             continue
         registry.headings[str(level)] = {str(a): {str(k): str(v) for k, v in words.items()} for a, words in by_audience.items()}
+    registry.line["icons"] = lines.of("icons") or 1
     for picture, alt in (data.get("icons") or {}).items():
         registry.icon_alt[str(picture)] = {str(k): str(v) for k, v in alt.items()} if isinstance(alt, dict) else {}
     for key, entry in data["signs"].items():

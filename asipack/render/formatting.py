@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, cast
 
 from babel.numbers import format_currency, format_decimal
@@ -27,6 +28,16 @@ UNITS: dict[str, tuple[str, str] | None] = {
     "usd": ("currency", "USD"),  # money a source reports in US dollars: "US$240,000" / "US$240.000"
 }
 
+
+def unit_words_of(unit: str, locale: str) -> str | None:
+    """Return the words Babel writes for a long unit in a locale ('bulan', 'months'), or None for a symbol ('m')."""
+    cldr = UNITS.get(unit)
+    if cldr is None or cldr[1] != "long":
+        return ""  # counts, money and short units (°C, mL) need no words
+    words = format_unit(7, cldr[0], length="long", locale=locale).replace("7", "").strip()
+    return words if len(words) >= 3 else None
+
+
 RANGE_PATTERN = "{low}\u2013{high}"  # en dash, as both languages print ranges
 
 
@@ -41,11 +52,17 @@ def format_number(value: float | int, locale: str, decimals: int = 0) -> str:
     return text.replace("-", "\u2212")
 
 
-def format_fact(fact: Fact, locale: str) -> str:
-    """Format a fact's value and unit for a locale; a range keeps the unit's plural form."""
+def format_fact(fact: Fact, locale: str, unit_words: Mapping[str, str] | None = None) -> str:
+    """Format a fact's value and unit for a locale; a range keeps the unit's plural form.
+
+    A language's own unit words (languages.yml `units:`, e.g. month: "{0} sasih") come first,
+    for languages whose CLDR data has only symbols ("6 m", which a reader may take for metres).
+    """
     values = fact.value if isinstance(fact.value, list) else [fact.value]
     numbers = [format_number(v, locale, fact.decimals) for v in values]
     shown = numbers[0] if len(numbers) == 1 else RANGE_PATTERN.format(low=numbers[0], high=numbers[-1])
+    if unit_words and fact.unit in unit_words:
+        return unit_words[fact.unit].replace("{0}", shown)
     unit = UNITS[fact.unit]
     if unit is None:
         return shown

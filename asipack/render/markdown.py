@@ -81,10 +81,10 @@ class PageRenderer:
 
     def prepass(self, text: str, lang: str, *, stem: str = "", audience: str = "families") -> str:
         """Put facts, snippets and help cards into a Markdown text, formatted for the language."""
-        locale = self.pack.language(lang).locale
+        language = self.pack.language(lang)
 
         def fact(key: str) -> str:
-            return format_fact(self.pack.facts[key], locale)
+            return format_fact(self.pack.facts[key], language.locale, language.units)
 
         def snippet(name: str) -> str:
             return self.prepass(self.pack.snippets[name][lang].body, lang, stem=stem, audience=audience).strip("\n")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import material
 import yaml
 from babel import Locale
 from mkdocs.commands.build import build as mkdocs_build
@@ -33,6 +34,21 @@ from asipack.site.urls import SiteUrls
 SECTIONS = ("families", "caregivers", "midwives", "employers")  # home page and menu order; other folders follow
 DOWNLOADS_PAGE = "leaflets"  # the generated page that lists every leaflet, per language
 OWN_SEARCH_LANGUAGES = {"id"}  # lunr support that lunr-languages lacks, in templates/site/assets/javascripts/lunr/min/
+MATERIAL_TEMPLATES = Path(material.__file__).resolve().parent / "templates"
+
+
+def has_search_rules(lang: str) -> bool:
+    """Tell whether the site's search knows a language's words (lunr-languages, English, or the pack's own)."""
+    return lang == "en" or lang in OWN_SEARCH_LANGUAGES or (MATERIAL_TEMPLATES / "assets" / "javascripts" / "lunr" / "min" / f"lunr.{lang}.min.js").is_file()
+
+
+def interface_strings(pack: Pack, lang: str) -> Path | None:
+    """Return the theme's interface strings for a language (the pack's own copy first), or None if there are none."""
+    for path in (pack.root / "templates" / "site" / "partials" / "languages" / f"{lang}.html",
+                 MATERIAL_TEMPLATES / "partials" / "languages" / f"{lang}.html"):
+        if path.is_file():
+            return path
+    return None
 
 
 def audience_labels(pack: Pack, lang: str) -> dict[str, str]:
@@ -202,6 +218,8 @@ def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: Sit
         # English set-up; templates/site/assets/javascripts/lunr/min/lunr.<lang>.min.js supports it.
         search.config.lang = [lang]
         search.config.pipeline = ["trimmer", "stopWordFilter"]
+    elif search is not None and not has_search_rules(lang):
+        search.config.pipeline = []  # exact words only: no rules at all rather than English ones (check warns)
     to_root = urls.to_root(lang)
     site_path = urlsplit(urls.site_url).path.rstrip("/") + "/"
     config.extra["asipack_root"] = str(pack.root)
