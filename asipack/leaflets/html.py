@@ -16,7 +16,7 @@ from asipack.leaflets.qr import qr_data_uri
 from asipack.model.fingerprint import cache_directory
 from asipack.model.pack import Leaflet, Pack
 from asipack.model.yamlio import as_date
-from asipack.render.i18n import load_translations
+from asipack.render.i18n import audience_labels, load_translations
 from asipack.render.markdown import RenderedPage
 from asipack.site.urls import SiteUrls
 
@@ -141,6 +141,7 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
         sources=[pack.sources[key] for key in source_keys if key in pack.sources],
         format=leaflet.format,
         audience=leaflet.audience,
+        audience_label=audience_labels(pack.root, lang).get(leaflet.audience, leaflet.audience),
         org=organisation,
         show_referrals=leaflet.referrals,
         edition=EDITION,

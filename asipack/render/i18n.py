@@ -27,3 +27,15 @@ def load_translations(root: Path, lang: str) -> gettext.GNUTranslations:
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+def audience_labels(root: Path, lang: str) -> dict[str, str]:
+    """Return the name of each audience in a language: the one place the website and every leaflet take it from."""
+    _ = load_translations(root, lang).gettext
+    return {
+        "families": _("For mothers and families"),
+        "caregivers": _("For caregivers"),
+        "midwives": _("For midwives and health cadres"),
+        "employers": _("For employers and HR"),
+        "everyone": _("For everyone"),
+    }

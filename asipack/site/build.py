@@ -27,7 +27,7 @@ from mkdocs.config import load_config
 from asipack.model.errors import logged_warnings
 from asipack.model.fingerprint import cache_directory, files_digest, tool_versions
 from asipack.model.pack import Pack
-from asipack.render.i18n import load_translations
+from asipack.render.i18n import audience_labels, load_translations
 from asipack.render.markdown import RenderedPage
 from asipack.site.urls import SiteUrls
 
@@ -49,18 +49,6 @@ def interface_strings(pack: Pack, lang: str) -> Path | None:
         if path.is_file():
             return path
     return None
-
-
-def audience_labels(pack: Pack, lang: str) -> dict[str, str]:
-    """Return the name of each audience in a language (the leaflets print the same labels)."""
-    _ = load_translations(pack.root, lang).gettext
-    return {
-        "families": _("For mothers and families"),
-        "caregivers": _("For caregivers"),
-        "midwives": _("For midwives and health cadres"),
-        "employers": _("For employers and HR"),
-        "everyone": _("For everyone"),
-    }
 
 
 def short_language_name(locale: str) -> str:
@@ -105,7 +93,7 @@ def reading_order(pack: Pack) -> list[str]:
 
 def site_nav(pack: Pack, lang: str) -> list[Any]:
     """Return one language's menu: pages, each section under its index page's title, and the downloads page."""
-    labels = audience_labels(pack, lang)
+    labels = audience_labels(pack.root, lang)
     nav: list[Any] = []
     sections: dict[str, list[str]] = {}
     for stem in reading_order(pack):
@@ -128,7 +116,7 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
                    downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None) -> str:
     """Return the Markdown of the page that lists every leaflet by audience, with its pages and size."""
     _ = load_translations(pack.root, lang).gettext
-    labels = audience_labels(pack, lang)
+    labels = audience_labels(pack.root, lang)
     title = _("Download and print")
     meta = {
         "title": title,
