@@ -33,11 +33,13 @@ def help_cards_markdown(
     audience: str,
     words_of: Callable[[Sign], str],
     icon_src: Callable[[str], str] | None = None,
+    *,
+    urgent_first: bool = False,
 ) -> str:
-    """Return the Markdown of the help cards for the given signs: one card per level, routine to now."""
+    """Return the Markdown of the help cards for the given signs: one card per level, routine to now (or now first)."""
     chosen = [registry.signs[key] for key in keys]
     cards = []
-    for level in LEVELS:
+    for level in reversed(LEVELS) if urgent_first else LEVELS:
         signs = [sign for sign in chosen if sign.level == level]
         if not signs:
             continue

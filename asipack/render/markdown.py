@@ -92,9 +92,15 @@ class PageRenderer:
         def icon_src(name: str) -> str:
             return posixpath.relpath(f"images/{name}", posixpath.dirname(stem) or ".")
 
-        def help_cards(*keys: str, icons: bool = False) -> str:
+        def help_cards(*keys: str, icons: bool = False, urgent_first: bool = False) -> str:
             return help_cards_markdown(
-                self.pack.signs, keys, lang, audience, lambda sign: self.prepass(sign.words[lang], lang), icon_src if icons else None
+                self.pack.signs,
+                keys,
+                lang,
+                audience,
+                lambda sign: self.prepass(sign.words[lang], lang),
+                icon_src if icons else None,
+                urgent_first=urgent_first,
             )
 
         return self.environment.from_string(text).render(fact=fact, snippet=snippet, help_cards=help_cards, lang=lang)
