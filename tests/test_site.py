@@ -19,6 +19,7 @@ from asipack.site.downloads import DOCX_SUFFIX, PRINT_SUFFIX, write_bundles
 from asipack.site.hooks import folder_to_index
 
 from .conftest import LANGUAGES, PROJECT
+from .conftest import page as page_text
 
 PAGE = "families/expressing-storing/index.html"
 LOADS = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"[^>]*>')
@@ -260,18 +261,45 @@ def test_every_picture_has_alt_text(site):
     assert not missing, "\n".join(missing)
 
 
-def test_the_menu_follows_the_sections_and_the_catalogue(pack):
-    order = reading_order(pack)
-    assert order[0] == "index"
-    sections = [section_of(pack, stem) for stem in order]
-    assert sections == sorted(sections, key=lambda s: (s != "", SECTIONS.index(s) if s in SECTIONS else len(SECTIONS), s))
-    for section in set(sections) - {""}:
-        first = order[sections.index(section)]
-        assert first == f"{section}/index" or f"{section}/index" not in pack.pages
-    catalogue = [leaflet.page for leaflet in pack.leaflets.values()]
-    for section in set(sections):
-        listed = [stem for stem, s in zip(order, sections) if s == section and stem in catalogue]
-        assert listed == sorted(listed, key=catalogue.index)
+def test_the_menu_follows_the_sections_and_the_catalogue(tmp_pack):
+    """Home first; then each audience's section: its index, its leaflets in catalogue order, other pages by name."""
+    files = {}
+    for stem, audience in [
+        ("index", "everyone"),
+        ("families/index", "families"),
+        ("families/zebra", "families"),
+        ("families/alpha", "families"),
+        ("families/notes", "families"),
+        ("cards/fridge", "families"),
+        ("midwives/index", "midwives"),
+        ("midwives/visit", "midwives"),
+    ]:
+        for lang in ("id", "en"):
+            files[f"content/{stem}.{lang}.md"] = page_text(lang, "# Page\n\nText.\n", audience=audience)
+    files["content/leaflets.yml"] = (
+        "\n".join(
+            f"{slug}: {{page: {stem}, audience: {audience}, format: a4, pages: 2}}"
+            for slug, stem, audience in [
+                ("zebra", "families/zebra", "families"),
+                ("alpha", "families/alpha", "families"),
+                ("fridge", "cards/fridge", "families"),
+                ("visit", "midwives/visit", "midwives"),
+            ]
+        )
+        + "\n"
+    )
+    files["content/families/test.id.md"] = files["content/families/test.en.md"] = None
+    pack = load_pack(tmp_pack(files))
+    assert reading_order(pack) == [
+        "index",
+        "families/index",
+        "families/zebra",
+        "families/alpha",
+        "cards/fridge",
+        "families/notes",
+        "midwives/index",
+        "midwives/visit",
+    ]
 
 
 def test_a_page_outside_the_audience_folders_sits_with_its_audience(pack):
