@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from urllib.parse import urlparse
@@ -117,3 +118,16 @@ def test_a_stylesheet_warning_names_the_stylesheet_not_the_page(tmp_pack, tmp_pa
     about_css = [str(problem) for problem in report.warnings if str(problem.path).endswith("templates/leaflets/print.css")]
     assert about_css and all("colr" in text for text in about_css), [str(p) for p in report.warnings]
     assert not [p for p in report.warnings if "colr" in p.message and str(p.path).endswith(".md")], "never blamed on a page"
+
+
+def test_the_overflow_says_how_far_past_the_budget_the_text_runs(tmp_pack, tmp_path):
+    """A little too long is a fraction of a page, not 'about 1.0 page' (the page footer is not content)."""
+    paragraph = "Milk keeps in the fridge for {{ fact('storage.fridge') }}. " * 40
+    amounts = []
+    for paragraphs in (7, 8):
+        root = tmp_pack({"content/families/test.en.md": long_page("\n\n".join([paragraph] * paragraphs))})
+        with pytest.raises(BudgetError) as over:
+            build(root, site_dir=tmp_path / f"site-{paragraphs}", today=TODAY, echo=lambda line: None)
+        amounts.append(float(re.search(r"about (\d+\.\d) page", str(over.value)).group(1)))
+        shutil.rmtree(root)
+    assert 0 < amounts[0] < amounts[1] < 1.5, amounts

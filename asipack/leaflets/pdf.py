@@ -13,6 +13,7 @@ import re
 import urllib.parse
 
 import weasyprint
+from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 
 from asipack.leaflets.html import LeafletJob, LeafletResult
@@ -58,12 +59,21 @@ def clipped_boxes(page) -> list[str]:
     return found
 
 
+def flow_boxes(box):
+    """Yield every box of a page's own flow: the page-margin boxes (running footer, page number) left out."""
+    for child in getattr(box, "children", []) or []:
+        if isinstance(child, MarginBox):
+            continue
+        yield child
+        yield from flow_boxes(child)
+
+
 def used_height_fraction(page) -> float:
-    """Return how much of a page's content area its boxes fill, from 0 to 1."""
+    """Return how much of a page's content area its flow fills, from 0 to 1 (the footer in the margin does not count)."""
     page_box = page._page_box
     top = page_box.content_box_y()
     lowest = max(
-        (b.position_y + b.margin_height() for b in descendants(page_box) if hasattr(b, "margin_height")),
+        (b.position_y + b.margin_height() for b in flow_boxes(page_box) if hasattr(b, "margin_height")),
         default=top,
     )
     return max(0.0, min(1.0, (lowest - top) / page_box.height))
