@@ -49,6 +49,12 @@ def plan_facts() -> dict:
     return {key: real.get(key) or PROPOSED_FACTS[key] for key in PLAN_FACTS}
 
 
+def signs_levels() -> str:
+    """Return a signs registry with the project's card headings and no sign (the check needs the headings)."""
+    real = yaml.safe_load((PROJECT / "content" / "signs.yml").read_text(encoding="utf-8"))
+    return yaml.safe_dump({"levels": real["levels"], "signs": {}}, allow_unicode=True, sort_keys=False)
+
+
 def write_pack(root: Path, files: dict[str, str | None] | None = None) -> Path:
     """Write a small content tree with one family leaflet and the facts personal packs need.
 
@@ -65,6 +71,7 @@ def write_pack(root: Path, files: dict[str, str | None] | None = None) -> Path:
         **MINIMAL_FILES,
         "content/facts.yml": yaml.safe_dump(facts, sort_keys=False),
         "content/sources.yml": (PROJECT / "content" / "sources.yml").read_text(encoding="utf-8"),
+        "content/signs.yml": signs_levels(),
         **(files or {}),
     }
     for name, text in merged.items():
