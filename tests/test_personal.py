@@ -25,7 +25,7 @@ from asipack.packs import merge
 from asipack.packs.plan import PLAN_FACTS, MissingFactError, Visits, return_plan, visit_dates
 from asipack.packs.privacy import OutputError
 
-from .conftest import MINIMAL_FILES, PROJECT, TODAY
+from .conftest import MINIMAL_FILES, MINIMAL_PAGE, PROJECT, TODAY
 
 HEADER = "name,language,baby_birth_date,midwife_name,midwife_phone,return_to_work_date,hours_away,feeds_per_day"
 # Fictional people only. Row 2 has a plan, row 3 not, row 4 is in English with a plan.
@@ -40,7 +40,61 @@ PROPOSED_FACTS = {
     "programme.tele_2_at": {"value": 4, "unit": "week", "source": "reviana-homecare-2025"},
     "work.practise_from": {"value": 1, "unit": "month", "source": "nkch-back-to-work"},
 }
-STATIC_PAGES = 1  # the minimal pack's one family leaflet fits on one page
+STATIC_PAGES = 6  # the danger signs, the fridge card and the test leaflet: one page each, each followed by a blank page
+STATIC_PARTS = ["Tanda bahaya", "Kartu kulkas", "Halaman uji"]  # in pack order (Indonesian titles)
+
+
+def leaflet_page(slug: str, titles: dict[str, str], bodies: dict[str, str]) -> dict[str, str]:
+    """Return the two language files of a one-page family leaflet of the test pack."""
+    folder = "cards" if slug == "fridge-card" else "families"
+    files = {}
+    for lang, text in MINIMAL_PAGE.items():
+        head = text.split("\n# ")[0].replace("leaflet: test-leaflet", f"leaflet: {slug}")
+        head = head.replace("title: Halaman uji", f"title: {titles[lang]}").replace("title: Test page", f"title: {titles[lang]}")
+        files[f"content/{folder}/{slug}.{lang}.md"] = f"{head}\n# {titles[lang]}\n\n{bodies[lang]}\n"
+    return files
+
+
+# The test pack's family leaflets besides test-leaflet: the danger signs (found by slug) and a fridge card (A6 cards)
+FIRST_LEAFLETS = {
+    "content/organisation.yml": """\
+        name: Puskesmas Uji
+        phone: "(021) 555 0100"
+        referrals:
+          - {name: Bidan Sari, role: bidan, phone: "+62 812 0000 0002"}
+        closures: [2026-12-18]
+        """,
+    "content/leaflets.yml": """\
+        test-leaflet:
+          page: families/test
+          audience: families
+          format: a4
+          pages: 2
+        fridge-card:
+          page: cards/fridge-card
+          audience: families
+          format: a6-cards
+          pages: 1
+        danger-signs:
+          page: families/danger-signs
+          audience: families
+          format: a4
+          pages: 1
+        """,
+    **leaflet_page(
+        "danger-signs",
+        {"id": "Tanda bahaya", "en": "Danger signs"},
+        {"id": "ASI di kulkas tahan {{ fact(\"storage.fridge\") }}.", "en": "Milk keeps in the fridge for {{ fact(\"storage.fridge\") }}."},
+    ),
+    **leaflet_page(
+        "fridge-card",
+        {"id": "Kartu kulkas", "en": "Fridge card"},
+        {
+            "id": "## Kulkas\n\nASI di kulkas tahan {{ fact(\"storage.fridge\") }}.\n\n## Ingat\n\nPakai yang paling lama dulu.",
+            "en": "## Fridge\n\nMilk keeps in the fridge for {{ fact(\"storage.fridge\") }}.\n\n## Remember\n\nUse the oldest first.",
+        },
+    ),
+}
 
 
 def plan_facts() -> dict:
@@ -95,7 +149,7 @@ def make(root: Path, register: Path, out: Path, **options) -> PersonalReport:
 def made(tmp_path_factory):
     """Packs for the three sample rows, made once for the tests that only read them."""
     base = tmp_path_factory.mktemp("personal")
-    root = write_pack(base / "pack")
+    root = write_pack(base / "pack", FIRST_LEAFLETS)
     register = write_register(base / "register.csv", ROWS)
     report = make(root, register, base / "private" / "packs")
     return report
@@ -264,7 +318,7 @@ def test_a_missing_fact_is_one_clear_error_naming_it(tmp_path):
 def test_every_valid_row_becomes_a_pack_in_her_language(made):
     assert made.written == [2, 3, 4] and made.problems == []
     assert made.warnings == [] and made.personal_warnings == 0, "WeasyPrint warned about a page"
-    expected = {2: ("id", 2), 3: ("id", 1), 4: ("en", 2)}  # language, personal pages (the plan needs a return date)
+    expected = {2: ("id", 4), 3: ("id", 2), 4: ("en", 4)}  # language, personal pages with their blanks (the plan needs a return date)
     for row, (lang, pages) in expected.items():
         pdf = PdfReader(pack_path(made, row))
         assert pdf.trailer["/Root"]["/Lang"] == lang
@@ -279,11 +333,11 @@ def test_every_valid_row_becomes_a_pack_in_her_language(made):
             [
                 "Dibuat untuk Siti Contoh.",
                 "Bayi Ibu lahir pada Jumat, 20 November 2026.",
-                "Kunjungan rumah 1: paling lambat Senin, 23 November 2026 (dalam 72 jam setelah lahir)",
-                "Kunjungan rumah 2: paling lambat Jumat, 27 November 2026",
-                "Telekonseling 1: sekitar Jumat, 4 Desember 2026",
-                "Telekonseling 2: sekitar Jumat, 18 Desember 2026",
-                "Pemantauan: sekitar Jumat, 1 Januari 2027",
+                "Kunjungan rumah 1: paling lambat Senin, 23 November 2026 (dalam 72 jam setelah lahir). Tanggal ini sudah lewat.",
+                "Kunjungan rumah 2: paling lambat Jumat, 27 November 2026 (dalam 1 minggu setelah lahir). Tanggal ini sudah lewat.",
+                "Telekonseling 1: sekitar Jumat, 4 Desember 2026 (saat bayi berumur 2 minggu)",
+                "Telekonseling 2: sekitar Kamis, 17 Desember 2026",  # the organisation is closed on 18 December
+                "Pemantauan: sekitar Kamis, 31 Desember 2026",  # 1 January is New Year's Day: the day before
                 "Ani Lestari",
                 "+62 812 0000 0101",
             ],
@@ -293,8 +347,10 @@ def test_every_valid_row_becomes_a_pack_in_her_language(made):
             [
                 "Made for Sarah Example.",
                 "Your baby was born on Friday, 20 November 2026.",
-                "Home visit 1: by Monday, 23 November 2026 (within 72 hours of the birth)",
-                "Monitoring check: around Friday, 1 January 2027",
+                "Home visit 1: by Monday, 23 November 2026 (within 72 hours of the birth). This date has passed.",
+                "Tele-counselling 1: around Friday, 4 December 2026 (when your baby is 2 weeks old)",
+                "Monitoring check: around Thursday, 31 December 2026",
+                "Referral contacts: Bidan Sari (bidan): +62 812 0000 0002",
                 "Yuli Hartati",
                 "(021) 000 0303",
             ],
@@ -342,13 +398,14 @@ def test_the_cover_gives_her_name_dates_and_midwife_in_her_language(made, row, e
     ],
 )
 def test_the_plan_page_gives_her_dates_milk_breaks_and_a_caregiver_checklist(made, row, expected):
-    plan = text_of(pack_path(made, row), pages=[1])
+    plan = text_of(pack_path(made, row), pages=[2])
     for text in expected:
         assert text in plan
+    assert "sooner than this plan" not in plan and "lebih cepat" not in plan, "a plan with time enough has no caution"
 
 
 def test_without_a_return_date_there_is_no_plan_page(made):
-    assert "Rencana Ibu kembali bekerja" not in text_of(pack_path(made, 3), pages=[0, 1])
+    assert "Rencana Ibu kembali bekerja" not in text_of(pack_path(made, 3), pages=[0, 1, 2])
 
 
 @pytest.mark.parametrize("row", [2, 3, 4])
@@ -363,20 +420,27 @@ def test_a_pack_keeps_its_tags_language_and_title(made, row):
         document = tree.K[0]
         assert document.S == "/Document"
         numbers = pikepdf.NumberTree(tree.ParentTree)
-        keys = [int(page.obj.StructParents) for page in pdf.pages]
-        keys += [int(a.StructParent) for page in pdf.pages for a in page.obj.get("/Annots", []) if "/StructParent" in a]
+        blanks = [number for number, page in enumerate(pdf.pages) if merge.is_blank(page)]
+        assert blanks, "the pack is padded for double-sided printing"
+        for number in blanks:  # a blank page is an artifact: no content, no tags, no links
+            page = pdf.pages[number]
+            assert "/StructParents" not in page.obj and "/Annots" not in page.obj
+            assert list(pikepdf.parse_content_stream(page)) == []
+        content = [page for number, page in enumerate(pdf.pages) if number not in blanks]
+        keys = [int(page.obj.StructParents) for page in content]
+        keys += [int(a.StructParent) for page in content for a in page.obj.get("/Annots", []) if "/StructParent" in a]
         assert len(set(keys)) == len(keys), "every page and link has its own key"
         assert all(key in numbers for key in keys)
         assert int(tree.ParentTreeNextKey) > max(int(key) for key in numbers.keys())
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         kid_pages = [pages[kid.Pg.objgen] for kid in document.K]
-        assert kid_pages == sorted(kid_pages) and set(kid_pages) == set(range(len(pdf.pages))), (
+        assert kid_pages == sorted(kid_pages) and set(kid_pages) == set(range(len(pdf.pages))) - set(blanks), (
             "every page's elements hang from the document element, in page order"
         )
         for element in numbers[keys[0]]:  # the cover's marked content reaches the document element
             while element.objgen != document.objgen:
                 element = element.P
-        for page in pdf.pages:  # every piece of marked content maps to an element of its own page
+        for page in content:  # every piece of marked content maps to an element of its own page
             entry = numbers[int(page.obj.StructParents)]
             for operands, _operator in pikepdf.parse_content_stream(page, "BDC"):
                 mcid = int(operands[1].MCID)
@@ -422,7 +486,7 @@ def test_packs_are_readable_by_their_owner_only(made):
     assert stat.S_IMODE(made.out_dir.stat().st_mode) == 0o700
     for path in made.out_dir.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
-    assert sorted(p.name for p in made.out_dir.iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf"]
+    assert sorted(p.name for p in made.out_dir.iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf", "visits.csv", "visits.ics"]
 
 
 @pytest.mark.parametrize(
@@ -451,7 +515,7 @@ def test_packs_of_an_earlier_run_are_never_mixed_with_new_ones(tmp_path):
     with pytest.raises(OutputError, match="holds 1 pack"):
         make(root, register, out)
     make(root, register, out, replace=True)
-    assert sorted(p.name for p in out.iterdir()) == ["row-0002.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["row-0002.pdf", "visits.csv", "visits.ics"]
 
 
 def run_cli(monkeypatch, root: Path, *args: str):
@@ -472,7 +536,7 @@ def test_the_command_reports_counts_and_row_numbers_only_and_fails_when_a_row_fa
         for value in row.split(","):
             if len(value) > 2 and value not in ("id", "en"):
                 assert value not in result.output, value
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["row-0002.pdf", "row-0003.pdf", "row-0004.pdf", "visits.csv", "visits.ics"]
 
 
 def test_the_command_shows_progress_as_plain_lines_when_not_on_a_terminal(tmp_path, monkeypatch):
