@@ -131,11 +131,6 @@ def expected_pages(mother: Mother) -> int:
     return 2 if mother.return_date else 1
 
 
-def padded_pages(mother: Mother) -> int:
-    """Return how many pages her personal pages take in her pack: each is followed by a blank page."""
-    return 2 * expected_pages(mother)
-
-
 @functools.cache
 def personal_template(root: Path, lang: str) -> Any:
     """Return the personal pages' template in a language, compiled once per process."""
