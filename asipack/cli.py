@@ -132,11 +132,31 @@ class Progress(contextlib.ExitStack):
 @org_option
 @strict_option
 @click.option("--replace", is_flag=True, help="Delete the packs of an earlier run in --out first.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the packs are made, YYYY-MM-DD (default: today): earlier visit dates show as past.",
+)
+@click.option(
+    "--calendar-names",
+    is_flag=True,
+    help="Put each mother's first name in visits.ics and visits.csv (a phone calendar may sync it to the cloud).",
+)
 @click.pass_context
-def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_file: Path | None, strict: bool, replace: bool) -> None:
+def personal(
+    ctx: click.Context,
+    register: Path,
+    out_dir: Path,
+    organisation_file: Path | None,
+    strict: bool,
+    replace: bool,
+    today: datetime.datetime | None,
+    calendar_names: bool,
+) -> None:
     """Make one PDF pack per mother in REGISTER (a UTF-8 CSV): her visits, contacts and plan.
 
-    Prints counts and row numbers only, never a value from the register.
+    Beside the packs: visits.ics and visits.csv, the midwife's visit list. Prints counts and
+    row numbers only, never a value from the register.
     """
 
     with Progress() as progress:
@@ -149,6 +169,8 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
             organisation_file=organisation_file or ctx.obj["organisation_file"],
             strict=strict or ctx.obj["strict"],
             replace=replace,
+            today=today.date() if today else None,
+            calendar_names=calendar_names,
             echo=lambda line: click.echo(f"  {line}"),
             progress=progress,
         )
@@ -166,6 +188,12 @@ def personal(ctx: click.Context, register: Path, out_dir: Path, organisation_fil
         f"{len(report.written)} of {report.rows} row(s) made into packs in {report.out_dir} "
         f"in {report.seconds:.1f} s (0600, readable by you only)."
     )
+    if report.visit_list:
+        click.echo(f"Visit list: {', '.join(path.name for path in report.visit_list)} beside the packs (0600).")
+    if report.notes:
+        click.echo(f"{len(report.notes)} note(s) on packs that were made:", err=True)
+        for note in report.notes:
+            click.echo(f"  {note}", err=True)
     if report.problems:
         click.echo(f"{len(report.failed_rows)} row(s) failed:", err=True)
         for problem in report.problems:

@@ -109,8 +109,10 @@ def load_average() -> str:
 
 
 def check_pack(path: Path) -> tuple[int, bool]:
-    """Return a pack's page count and whether it is tagged with language and title."""
+    """Return a pack's pages with content (not the blank pages of double-sided printing) and whether it is tagged."""
     import pikepdf
+
+    from asipack.packs.merge import is_blank
 
     with pikepdf.open(path) as pdf:
         tagged = (
@@ -119,7 +121,7 @@ def check_pack(path: Path) -> tuple[int, bool]:
             and "/Lang" in pdf.Root
             and bool(pdf.open_metadata().get("dc:title"))
         )
-        return len(pdf.pages), tagged
+        return sum(not is_blank(page) for page in pdf.pages), tagged
 
 
 def main() -> None:
@@ -166,6 +168,7 @@ def main() -> None:
                 facts=facts,
                 static_packs={},
                 contents={lang: [(pack.pages[leaflet.page][lang].title, 0) for leaflet in family_leaflets(pack)] for lang in languages},
+                today=TODAY,
             )
             (scratch / "full").mkdir(mode=0o700)
             tasks = [(m, scratch / "full" / f"row-{m.row:04d}.pdf") for m in mothers]

@@ -1,10 +1,13 @@
 """Make one pack per mother from a register: her cover, her return-to-work plan, the family leaflets.
 
 The recipe follows the build's: load and check the content; read and check every row of the
-register (each problem is reported with its row number); write the family leaflets once per
-language and join them into one tagged "static pack"; then, in worker processes, lay out the
-personal pages of a batch of mothers in one WeasyPrint document and put each mother's pages in
-front of the static pack at the PDF-object level (packmerge), keeping the tags.
+register (each problem is reported with its row number); date every mother's visits and plan
+on the day the packs are made (notes by row: visits all past, a plan that starts now, a visit
+with no working day); write the family leaflets once per language and join them into one
+tagged "static pack" (the danger signs first, then the fridge card, then the A4 leaflets, each
+starting on a front side); then, in worker processes, lay out the personal pages of a batch of
+mothers in one WeasyPrint document and put each mother's pages in front of the static pack at
+the PDF-object level (packs.merge), keeping the tags; last, the midwife's visit list.
 
 Privacy: packs are written only under the output folder (never inside site/), readable by the
 owner only (0600). Nothing personal is logged or returned for printing: reports carry counts
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -29,12 +33,14 @@ from asipack.leaflets.jobs import leaflet_jobs, render_with_cache, site_urls
 from asipack.leaflets.pool import render_leaflets, worker_count
 from asipack.model.errors import AsipackError
 from asipack.model.fingerprint import environment_digest
-from asipack.model.pack import Leaflet, Pack
-from asipack.model.register import RowProblem, read_register
+from asipack.model.pack import Fact, Leaflet, Pack
+from asipack.model.register import Mother, RowProblem, read_register
 from asipack.packs import merge
 from asipack.packs.batch import PersonalContext, batch_size, batches, run_batches
-from asipack.packs.plan import require_facts
+from asipack.packs.plan import VISIT_NAMES, require_facts, return_plan, visit_schedule
 from asipack.packs.privacy import check_output_dir, prepare_output_dir
+from asipack.packs.visitlist import write_visit_list
+from asipack.packs.workdays import WorkingDays, working_days
 from asipack.render.i18n import load_translations
 from asipack.render.markdown import PageRenderer
 
@@ -44,9 +50,18 @@ FAMILY_AUDIENCES = ("families", "caregivers")
 FAMILY_FORMAT = "a4"
 
 
+FIRST_LEAFLETS = ("danger-signs", "fridge-card")  # by catalogue slug: right after her own pages, when the catalogue has them
+
+
 def family_leaflets(pack: Pack) -> list[Leaflet]:
-    """Return the leaflets every family gets: audience families or caregivers, A4 format."""
-    return [leaflet for leaflet in pack.leaflets.values() if leaflet.audience in FAMILY_AUDIENCES and leaflet.format == FAMILY_FORMAT]
+    """Return the leaflets every family gets, in pack order: the danger signs and the fridge card
+    (when the catalogue has them), then every A4 leaflet for families or caregivers."""
+    first = [pack.leaflets[slug] for slug in FIRST_LEAFLETS if slug in pack.leaflets]
+    return first + [
+        leaflet
+        for leaflet in pack.leaflets.values()
+        if leaflet.audience in FAMILY_AUDIENCES and leaflet.format == FAMILY_FORMAT and leaflet.slug not in FIRST_LEAFLETS
+    ]
 
 
 def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> list[Any]:
@@ -60,7 +75,11 @@ def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> 
 
 
 def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, Path]], target: Path) -> list[tuple[str, int]]:
-    """Join a language's family leaflets into one tagged PDF; return (title, first page) of each."""
+    """Join a language's family leaflets into one tagged PDF; return (title, first page) of each.
+
+    A leaflet with an odd number of pages is followed by a blank page, so every leaflet starts
+    on a front side and the joined PDF has an even number of pages.
+    """
 
     _ = load_translations(pack.root, lang).gettext
     (first_title, first_path), *others = leaflet_files
@@ -68,8 +87,10 @@ def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, P
         base = stack.enter_context(pikepdf.open(first_path))
         contents = [(first_title, 0)]
         for title, path in others:
+            merge.pad_to_even(base)
             contents.append((title, len(base.pages)))
             merge.append_pdf(base, stack.enter_context(pikepdf.open(path)))
+        merge.pad_to_even(base)
         merge.set_metadata(base, title=_("Your breastfeeding pack"), author=pack.organisation.name)
         merge.set_outline(base, contents)
         merge.save(base, target)
@@ -81,6 +102,34 @@ def current_date() -> datetime.date:
     return datetime.date.today()
 
 
+def visit_years(mothers: Sequence[Mother]) -> range:
+    """Return the years the mothers' visits can fall in (the last one is weeks after the birth)."""
+    years = [m.birth.year for m in mothers]
+    return range(min(years), max(years) + 2)
+
+
+def row_notes(mothers: Sequence[Mother], facts: dict[str, Fact], today: datetime.date, days: WorkingDays) -> list[RowProblem]:
+    """Return what the midwife should know about rows whose packs are made: by row, without values."""
+    notes = []
+    for mother in mothers:
+        schedule = visit_schedule(mother.birth, facts, today=today, days=days)
+        if all(visit.past for visit in schedule):
+            notes.append(RowProblem(mother.row, "every visit date has passed; her pack shows them as past"))
+        for visit in schedule:
+            if visit.no_working_day and not visit.past:
+                notes.append(
+                    RowProblem(
+                        mother.row,
+                        f"{VISIT_NAMES[visit.key]}: no working day falls in its window (Sundays, holidays, closures); "
+                        "the pack keeps the date and says the midwife agrees the day",
+                    )
+                )
+        plan = return_plan(mother, facts, today=today)
+        if plan and plan.console_caution:
+            notes.append(RowProblem(mother.row, plan.console_caution))
+    return notes
+
+
 @dataclass
 class PersonalReport:
     """What a run made: counts and row numbers only."""
@@ -89,6 +138,8 @@ class PersonalReport:
     rows: int = 0
     written: list[int] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[RowProblem] = field(default_factory=list)  # about packs that were made: dates past, plans that start now
+    visit_list: list[Path] = field(default_factory=list)  # visits.ics and visits.csv
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the static leaflets (no personal data)
     personal_warnings: int = 0  # WeasyPrint warnings on personal pages: counted, never shown
@@ -108,6 +159,7 @@ def make_packs(
     organisation_file: Path | None = None,
     today: datetime.date | None = None,
     replace: bool = False,
+    calendar_names: bool = False,
     strict: bool = False,
     workers: int | None = None,
     cache: bool = True,
@@ -117,7 +169,9 @@ def make_packs(
     """Make one pack per valid row of a register, under out_dir; report rows that failed.
 
     The family leaflets come from the build's leaflet cache when they are there (cache=False
-    renders them afresh); each is written at most once per run.
+    renders them afresh); each is written at most once per run. Dates are as on `today` (the
+    day the packs are made). Beside the packs go visits.ics and visits.csv, the midwife's list
+    of every visit of every pack made (with each mother's first name only with calendar_names).
     """
 
     started = time.perf_counter()
@@ -138,6 +192,8 @@ def make_packs(
     if not register.mothers:
         report.seconds = time.perf_counter() - started
         return report
+    days = working_days(visit_years(register.mothers), pack.organisation.closures)
+    report.notes = row_notes(register.mothers, facts, today, days)
     workers = workers or worker_count(len(register.mothers))
     languages = sorted({m.lang for m in register.mothers}, key=[lang.code for lang in pack.languages].index)
     with tempfile.TemporaryDirectory(prefix="asipack-personal-") as scratch_name:
@@ -157,6 +213,8 @@ def make_packs(
             facts=facts,
             static_packs={},
             contents={},
+            today=today,
+            days=days,
         )
         for lang in languages:
             files = [
@@ -175,11 +233,25 @@ def make_packs(
                     report.problems.append(RowProblem(result.row, result.reason))
                 else:
                     report.written.append(result.row)
+                report.notes += [RowProblem(result.row, note) for note in result.notes]
             report.personal_warnings += batch_result.warnings
             done += len(batch_result.rows)
             if progress:
                 progress(done, len(register.mothers))
     report.written.sort()
     report.problems.sort(key=lambda problem: problem.row)
+    made = set(report.written)
+    report.notes = sorted((note for note in report.notes if note.row in made), key=lambda note: note.row)
+    report.visit_list = write_visit_list(
+        pack.root,
+        [m for m in register.mothers if m.row in made],
+        facts,
+        resolved,
+        today=today,
+        days=days,
+        locales={lang.code: lang.locale for lang in pack.languages},
+        register_digest=hashlib.sha256(Path(register_path).read_bytes()).hexdigest(),
+        names=calendar_names,
+    )
     report.seconds = time.perf_counter() - started
     return report

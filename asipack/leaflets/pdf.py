@@ -26,6 +26,10 @@ MM_PER_PX = 25.4 / 96
 TOLERANCE_PX = 1.0
 
 
+# WeasyPrint's warning when no installed font has a glyph for a character (it draws an empty box)
+NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: .* \(U\+([0-9A-F]{4,6})\)")
+
+
 def box_label(box) -> str:
     """Describe a layout box for a person: its element and classes."""
     element = getattr(box, "element", None)
@@ -149,14 +153,28 @@ def shared_font_config():
     return _font_config
 
 
-def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple[bytes, list[list[int]], int]:
+def unprintable_characters(warnings: list[str]) -> tuple[set[str], int]:
+    """Split WeasyPrint's warnings: the characters no font could draw, and how many other warnings there were."""
+    missing = set()
+    others = 0
+    for message in warnings:
+        match = NOTDEF.fullmatch(message)
+        if match:
+            missing.add(chr(int(match.group(1), 16)))
+        else:
+            others += 1
+    return missing, others
+
+
+def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple[bytes, list[list[int]], int, set[str]]:
     """Lay out several people's personal pages in one PDF/UA-1 document, in memory.
 
     Each person's pages start with an element whose id is one of `anchors` (in order). Return
-    the PDF bytes; per anchor, the indexes of that person's pages; and how many warnings
-    WeasyPrint gave. The PDF stays in memory because it holds several people's data (only each
-    person's own pages go to disk, in her pack), and warnings are counted, not kept: their text
-    could quote a page.
+    the PDF bytes; per anchor, the indexes of that person's pages; how many warnings WeasyPrint
+    gave; and the characters no installed font could draw (WeasyPrint drew an empty box for
+    each). The PDF stays in memory because it holds several people's data (only each person's
+    own pages go to disk, in her pack), and warnings are counted, not kept: their text could
+    quote a page. The characters are only returned, to find whose details they came from.
     """
     with logged_warnings("weasyprint") as warnings:
         document = weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT, font_config=shared_font_config())
@@ -172,7 +190,8 @@ def render_personal_pages(html: str, base_url: str, anchors: list[str]) -> tuple
     for index, start in enumerate(bounds):
         end = next((b for b in bounds[index + 1 :] if b is not None), len(document.pages))
         groups.append([] if start is None else list(range(start, end)))
-    return data, groups, len(warnings)
+    missing, others = unprintable_characters(warnings)
+    return data, groups, others, missing
 
 
 def render_joined(parts: list[tuple[str, str]]) -> bytes:

@@ -1,4 +1,4 @@
-"""The organisation that hands the pack out: its name, phone, contacts and logo (content/organisation.yml).
+"""The organisation that hands the pack out: its name, phone, contacts, logo and closing days (content/organisation.yml).
 
 A puskesmas or hospital brands the whole pack by pointing the build at its own copy (--org).
 Every missing or unknown key is reported with its line, and a logo must be an SVG that exists.
@@ -6,6 +6,7 @@ Every missing or unknown key is reported with its line, and a logo must be an SV
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from pydantic import Field
@@ -50,6 +51,7 @@ class Organisation:
     emergency: list[Contact] = Field(default_factory=list)
     referrals: list[Referral] = Field(default_factory=list)
     sign_languages: list[str] = Field(default_factory=list)  # the two languages of a bilingual sign (default: the first two)
+    closures: list[datetime.date] = Field(default_factory=list)  # local closing days, besides Sundays and public holidays
     logo_path: Path | None = None  # set by the loader once the logo is found, never written in the file
 
     @property

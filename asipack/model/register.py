@@ -35,6 +35,14 @@ MAX_TEXT = {"name": 80, "midwife_name": 80, "midwife_phone": 25}
 FEEDS_RANGE = (4, 16)  # a plausible number of feeds in 24 hours, to catch typing slips
 
 
+# Digits of an Indonesian number after +62 or the trunk 0: a mobile number has 9 to 12 (8xx and
+# 6 to 9 more), a landline 8 to 10 (a 2- or 3-digit area code and 5 to 8 more); one spare each way.
+NATIONAL_DIGITS = (8, 13)
+
+
+INTERNATIONAL_DIGITS = (8, 15)  # another country's number after its + (E.164 allows 15 digits at most)
+
+
 class RegisterError(AsipackError):
     """The register cannot be read at all (not UTF-8 CSV, or a required column is missing)."""
 
@@ -86,6 +94,12 @@ class Mother:
     def a_phone_number(cls, phone: str) -> str:
         if not PHONE_FORM.fullmatch(phone) or sum(char.isdigit() for char in phone) < 6:
             raise row_error("midwife_phone is not a phone number (digits, spaces, +, -, brackets)")
+        if not plausible_phone(phone):
+            low, high = NATIONAL_DIGITS
+            raise row_error(
+                f"midwife_phone has too few or too many digits for a phone number "
+                f"(an Indonesian number has {low} to {high} digits after +62 or the leading 0)"
+            )
         return phone
 
     @field_validator("birth", "return_date", mode="before")
@@ -165,6 +179,17 @@ DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 PHONE_FORM = re.compile(r"\+?[0-9 ().\-/]+")
+
+
+def plausible_phone(phone: str) -> bool:
+    """Tell whether a phone number has a plausible count of digits (+62 or 0 first, or another country's +)."""
+    digits = "".join(char for char in phone if char.isdigit())
+    if phone.lstrip().startswith("+") and not digits.startswith("62"):
+        low, high = INTERNATIONAL_DIGITS
+        return low <= len(digits) <= high
+    national = digits[2:] if phone.lstrip().startswith("+") or digits.startswith("62") else digits.removeprefix("0")
+    low, high = NATIONAL_DIGITS
+    return low <= len(national) <= high
 
 
 def parse_date(text: str) -> datetime.date | None:

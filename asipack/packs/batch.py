@@ -1,4 +1,11 @@
-"""Lay out the personal pages of a batch of mothers at once, and join each to the family leaflets."""
+"""Lay out the personal pages of a batch of mothers at once, and join each to the family leaflets.
+
+Each personal page (her cover, her plan) is a part of its own and is followed by a blank page,
+so that when the pack is printed double-sided every part starts on the front of a sheet (the
+static pack of leaflets is padded the same way when it is joined). A name that the installed
+fonts cannot draw is found from WeasyPrint's own report of the characters it drew as empty
+boxes: her pages are laid out again without it, and her row gets a note.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ import math
 from collections.abc import Iterator, Sequence
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +30,9 @@ from asipack.model.organisation import Organisation
 from asipack.model.pack import Fact
 from asipack.model.register import Mother
 from asipack.packs import merge
-from asipack.packs.plan import return_plan, visit_dates
+from asipack.packs.plan import Visit, return_plan, visit_schedule
 from asipack.packs.privacy import PACK_PATTERN, write_private
+from asipack.packs.workdays import WorkingDays
 from asipack.render.formatting import format_fact, format_number
 from asipack.render.i18n import load_translations
 
@@ -40,6 +48,9 @@ MIN_BATCH = 4  # and at least this many (each document has a set-up cost)
 DATE_PATTERN = "EEEE, d MMMM y"  # "Senin, 30 November 2026" / "Monday, 30 November 2026"
 
 
+NAME_FIELDS = {"name": "the name", "midwife_name": "midwife_name"}  # register text that may be in any script
+
+
 @dataclass
 class PersonalContext:
     """What a worker needs to lay out personal pages and join packs; nothing personal."""
@@ -50,6 +61,8 @@ class PersonalContext:
     facts: dict[str, Fact]
     static_packs: dict[str, Path]  # language -> the family leaflets joined, tagged
     contents: dict[str, list[tuple[str, int]]]  # language -> (leaflet title, first page) in the static pack
+    today: datetime.date | None = None  # the day the packs are made (None: nothing is past)
+    days: WorkingDays = field(default_factory=WorkingDays)
 
 
 def amount(value: int | float | list[int | float], unit: str, locale: str, decimals: int = 0) -> str:
@@ -57,31 +70,49 @@ def amount(value: int | float | list[int | float], unit: str, locale: str, decim
     return format_fact(Fact("computed", value, unit, None, 0, decimals=decimals), locale)
 
 
-def mother_view(mother: Mother, facts: dict[str, Fact], locale: str) -> dict[str, Any]:
-    """Return what the template shows for one mother, formatted for her language."""
+def visit_view(visit: Visit, day: str) -> dict[str, Any]:
+    """Return what the cover shows of one visit."""
+    return {"date": day, "by": visit.by, "past": visit.past, "no_working_day": visit.no_working_day and not visit.past}
+
+
+def mother_view(
+    mother: Mother,
+    facts: dict[str, Fact],
+    locale: str,
+    *,
+    today: datetime.date | None = None,
+    days: WorkingDays | None = None,
+    omit: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Return what the template shows for one mother, formatted for her language.
+
+    `omit` names register fields left out (their characters cannot be printed).
+    """
 
     def day(value: datetime.date) -> str:
         return format_date(value, DATE_PATTERN, locale=locale)
 
-    visits = visit_dates(mother.birth, facts)
+    schedule = visit_schedule(mother.birth, facts, today=today, days=days or WorkingDays())
     view: dict[str, Any] = {
         "anchor": f"mother-{mother.row}",
-        "name": mother.name,
+        "name": "" if "name" in omit else mother.name,
         "birth": day(mother.birth),
-        "midwife_name": mother.midwife_name,
+        "midwife_name": "" if "midwife_name" in omit else mother.midwife_name,
         "midwife_phone": mother.midwife_phone.replace(" ", NO_BREAK_SPACE),  # a number is never split
-        "visits": {key: day(getattr(visits, key)) for key in ("visit_1", "visit_2", "tele_1", "tele_2", "monitoring")},
+        "visits": {visit.key: visit_view(visit, day(visit.day)) for visit in schedule},
         "plan": None,
     }
-    plan = return_plan(mother, facts)
+    plan = return_plan(mother, facts, today=today)
     if plan:
         fractional = plan.hours_away != int(plan.hours_away)
         view["plan"] = {
             "first_day": day(plan.first_day),
+            "caution": plan.caution,
+            "days_left": plan.days_left,
             "practise_from": day(plan.practise_from) if plan.practise_from else None,
             "stock_from": day(plan.stock_from),
-            "trial_from": day(plan.trial_from),
-            "trial_to": day(plan.trial_to),
+            "trial_from": day(plan.trial_from) if plan.trial_from else None,
+            "trial_to": day(plan.trial_to) if plan.trial_to else None,
             "hours": amount(plan.hours_away, "hour", locale, decimals=1 if fractional else 0),
             "hours_counted": plan.hours_counted,
             "feeds": format_number(plan.feeds_per_day, locale),
@@ -95,7 +126,7 @@ def mother_view(mother: Mother, facts: dict[str, Fact], locale: str) -> dict[str
 
 
 def expected_pages(mother: Mother) -> int:
-    """Return how many personal pages a mother's pack starts with: the cover, and her plan."""
+    """Return how many personal pages are laid out for a mother: the cover, and her plan."""
     return 2 if mother.return_date else 1
 
 
@@ -106,9 +137,13 @@ def personal_template(root: Path, lang: str) -> Any:
     return template_environment(root, lang).get_template("personal.html.j2")
 
 
-def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str) -> str:
-    """Return one HTML document with the personal pages of several mothers of one language."""
+def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str, omit: dict[int, frozenset[str]] | None = None) -> str:
+    """Return one HTML document with the personal pages of several mothers of one language.
+
+    `omit` maps a row to the register fields its pages leave out.
+    """
     locale = context.locales[lang]
+    omit = omit or {}
     template = personal_template(context.root, lang)
     leaflets = context.root / "templates" / "leaflets"
 
@@ -117,7 +152,10 @@ def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str
 
     return template.render(
         lang=lang,
-        mothers=[mother_view(mother, context.facts, locale) for mother in mothers],
+        mothers=[
+            mother_view(mother, context.facts, locale, today=context.today, days=context.days, omit=omit.get(mother.row, frozenset()))
+            for mother in mothers
+        ],
         contents=[title for title, _ in context.contents[lang]],
         fact=fact,
         org=context.organisation,
@@ -142,6 +180,7 @@ class RowResult:
 
     row: int
     reason: str | None = None
+    notes: list[str] = field(default_factory=list)  # about a pack that was made (without its values)
 
 
 @dataclass
@@ -166,9 +205,38 @@ def outline_entries(context: PersonalContext, lang: str, personal_pages: int) ->
 
     _ = load_translations(context.root, lang).gettext
     entries = [(_("Your visits and contacts"), 0)]
-    if personal_pages > 1:
-        entries.append((_("Your return-to-work plan"), 1))
+    if personal_pages > 2:
+        entries.append((_("Your return-to-work plan"), 2))
     return entries + [(title, page + personal_pages) for title, page in context.contents[lang]]
+
+
+def unprintable_fields(mother: Mother, missing: set[str]) -> frozenset[str]:
+    """Return the register fields of a mother that hold a character no font could draw."""
+    return frozenset(name for name in NAME_FIELDS if missing & set(getattr(mother, name)))
+
+
+def lay_out(context: PersonalContext, task: BatchTask) -> tuple[bytes, list[list[int]], int, dict[int, frozenset[str]]]:
+    """Lay out a batch's personal pages; lay them out again without any name the fonts cannot draw.
+
+    Return the PDF, each mother's pages, WeasyPrint's other warnings, and the fields left out per row.
+    """
+    from asipack.leaflets.pdf import render_personal_pages  # here, not at the top: only workers import WeasyPrint
+
+    base_url = (context.root / "templates" / "leaflets").as_uri() + "/"
+    anchors = [f"mother-{m.row}" for m in task.mothers]
+    data, groups, warnings, missing = render_personal_pages(personal_html(context, task.mothers, task.lang), base_url, anchors)
+    omit = {m.row: fields for m in task.mothers if (fields := unprintable_fields(m, missing))}
+    if omit:
+        data, groups, warnings, missing = render_personal_pages(personal_html(context, task.mothers, task.lang, omit), base_url, anchors)
+    return data, groups, warnings + len(missing), omit
+
+
+def with_blanks(batch: pikepdf.Pdf, pages: list[int]) -> list[int]:
+    """Return a mother's pages with a blank page after each (blank pages are added to the batch)."""
+    padded = []
+    for page in pages:
+        padded += [page, merge.add_blank_page(batch, batch.pages[page])]
+    return padded
 
 
 def make_batch(task: BatchTask) -> BatchResult:
@@ -178,15 +246,10 @@ def make_batch(task: BatchTask) -> BatchResult:
     After any failure the static pack is opened afresh, so no pack can inherit a half-undone
     insertion from another mother's.
     """
-    from asipack.leaflets.pdf import render_personal_pages  # here, not at the top: only workers import WeasyPrint
-
     context = _context
     assert context is not None, "init_worker was not called"
     try:
-        html = personal_html(context, task.mothers, task.lang)
-        data, groups, warnings = render_personal_pages(
-            html, (context.root / "templates" / "leaflets").as_uri() + "/", [f"mother-{m.row}" for m in task.mothers]
-        )
+        data, groups, warnings, omit = lay_out(context, task)
     except Exception as error:  # the message may quote the page: report the kind only
         return BatchResult([RowResult(m.row, f"its personal pages could not be laid out ({type(error).__name__})") for m in task.mothers])
     results = []
@@ -206,11 +269,16 @@ def make_batch(task: BatchTask) -> BatchResult:
                         )
                     )
                     continue
+                notes = [
+                    f"{NAME_FIELDS[name]} has characters the pack font cannot print; the pack was made without it (write it in by hand)"
+                    for name in sorted(omit.get(mother.row, ()))
+                ]
                 try:
-                    with merge.inserted(base, batch, pages, at=0, source_tree=source_tree):
-                        merge.set_outline(base, outline_entries(context, task.lang, len(pages)))
+                    padded = with_blanks(batch, pages)
+                    with merge.inserted(base, batch, padded, at=0, source_tree=source_tree):
+                        merge.set_outline(base, outline_entries(context, task.lang, len(padded)))
                         write_private(target, functools.partial(merge.save, base))
-                    results.append(RowResult(mother.row))
+                    results.append(RowResult(mother.row, notes=notes))
                 except Exception as error:
                     results.append(RowResult(mother.row, f"its pack could not be written ({type(error).__name__})"))
                     base.close()

@@ -190,6 +190,35 @@ def merge_role_maps(dest_root: pikepdf.Dictionary, source_root: pikepdf.Dictiona
                 dest_root[name][key] = copy_object(dest, value)
 
 
+def add_blank_page(pdf: pikepdf.Pdf, like: pikepdf.Page) -> int:
+    """Append a blank page the size of another; return its index.
+
+    A blank page is paper, not content: it has no marked content, no /StructParents and no
+    structure element, so in PDF/UA terms it is an artifact and the structure tree is untouched.
+    Packs use it so that every part starts on the front of a sheet when printed double-sided.
+    """
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=pikepdf.Array([float(value) for value in like.mediabox]),
+        Resources=pikepdf.Dictionary(),
+        Contents=pdf.make_stream(b""),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    return len(pdf.pages) - 1
+
+
+def pad_to_even(pdf: pikepdf.Pdf) -> None:
+    """Add a blank page when a PDF has an odd number of pages, so what follows starts on a front side."""
+    if len(pdf.pages) % 2:
+        add_blank_page(pdf, pdf.pages[-1])
+
+
+def is_blank(page: pikepdf.Page) -> bool:
+    """Tell whether a page is one of the blank pages added for double-sided printing."""
+    contents = page.obj.get("/Contents")
+    return "/StructParents" not in page.obj and isinstance(contents, pikepdf.Stream) and not contents.read_bytes()
+
+
 def append_pdf(dest: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
     """Copy every page of a tagged PDF to the end of another, with their tags."""
     insert_pages(dest, source, range(len(source.pages)), at=len(dest.pages))

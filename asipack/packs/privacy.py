@@ -14,7 +14,10 @@ from asipack.model.files import atomic_file
 PACK_PATTERN = "row-{row:0{width}d}.pdf"
 
 
-PACK_GLOB = re.compile(r"row-\d+\.pdf")
+VISIT_FILES = ("visits.ics", "visits.csv")  # the midwife's visit list, beside the packs
+
+
+PACK_GLOB = re.compile(r"row-\d+\.pdf|visits\.ics|visits\.csv")  # what a run writes (and --replace deletes)
 
 
 class OutputError(AsipackError):
@@ -42,7 +45,7 @@ def check_output_dir(out_dir: Path, root: Path, *, replace: bool) -> Path:
     earlier = [p for p in resolved.iterdir() if PACK_GLOB.fullmatch(p.name)] if resolved.is_dir() else []
     if earlier and not replace:
         raise OutputError(
-            f"{out_dir}: this folder holds {len(earlier)} pack(s) from an earlier run; "
+            f"{out_dir}: this folder holds {len(earlier)} pack(s) or visit list(s) from an earlier run; "
             f"choose an empty folder, or pass --replace to delete them first"
         )
     return resolved
