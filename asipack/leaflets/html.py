@@ -60,6 +60,7 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
     )
     environment.install_gettext_translations(load_translations(root, lang), newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     environment.filters["without_ids"] = without_ids
+    environment.filters["sides"] = split_sides
     return environment
 
 
@@ -84,6 +85,26 @@ def split_cards(html: str) -> list[str]:
     return [part for part in parts if part.startswith("<h2")]
 
 
+def intro_of(html: str) -> str:
+    """Return a page's HTML before its first level-2 heading, without the page's own title (a flipchart's cover)."""
+    head = re.split(r"(?=<h2[\s>])", html, maxsplit=1)[0]
+    return re.sub(r"<h1[\s>].*?</h1>", "", head, count=1, flags=re.S)
+
+
+def split_sides(html: str) -> tuple[Markup, Markup, Markup]:
+    """Split a flipchart section at its first level-3 heading: (the family's side, the counsellor's side, the title).
+
+    A section is its `##` title (a few words for the family), its picture, then from the first
+    `###` heading (`### For the counsellor`) the counsellor's script. The family's side shows the
+    title as a large caption under the `##` of the counsellor's side, which keeps one heading per
+    topic in the document's structure. A section with no `###` has no script.
+    """
+    front, _, back = str(html).partition("<h3")
+    title = re.search(r"<h2[^>]*>(.*?)</h2>", front, flags=re.S)
+    picture_side = re.sub(r"<h2[^>]*>(.*?)</h2>", r'<p class="family-title">\1</p>', front, count=1, flags=re.S)
+    return Markup(picture_side), Markup("<h3" + back if back else ""), Markup(title.group(1) if title else "")
+
+
 def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
     """Return what a template needs to show one page in its language."""
     page = rendered.page
@@ -97,6 +118,7 @@ def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
         "summary": page.meta.get("summary", ""),
         "body_html": Markup(body),
         "cards": [without_ids(card) for card in split_cards(body)],
+        "intro_html": without_ids(intro_of(body)),
         "twin_url": twin_url,
         "checked_on": as_date(page.meta.get("last_checked")),
         "review_on": as_date(page.meta.get("next_review")),
