@@ -244,7 +244,7 @@ def pdf_text(path) -> str:
 def test_every_leaflet_prints_the_words_of_every_sign_its_pages_show(site, real, lang):
     pack, words = real
     for leaflet in pack.leaflets.values():
-        stems = [leaflet.page, *leaflet.options.get("contents", [])]
+        stems = [leaflet.page, *leaflet.contents]
         keys = {key for stem in stems for key, _ in sign_calls(pack.pages[stem][lang].body)}
         if not keys:
             continue
@@ -262,6 +262,6 @@ def test_the_danger_signs_sheet_shows_every_go_now_sign_with_its_pictogram(site,
     assert now <= on_cards, f"the red-flag cards miss {sorted(now - on_cards)}"
     page_html = (site / urls.language_root(lang) / urls.page_path("families/danger-signs") / "index.html").read_text()
     shown = [key for key, _ in sign_calls(pack.pages["families/danger-signs"][lang].body)]
-    icons = re.findall(r'<img alt="([^"]+)" class="sign-icon" src="\.\./\.\./images/(icon-[\w-]+\.svg)"', page_html)
+    icons = re.findall(r'<img alt="([^"]+)" class="sign-icon" src="\.\./\.\./images/((?:icon|sign)-[\w-]+\.svg)"', page_html)
     assert len(icons) == len(shown)
     assert all((site / "images" / name).is_file() for _, name in icons)

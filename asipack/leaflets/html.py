@@ -99,10 +99,16 @@ def split_sides(html: str) -> tuple[Markup, Markup, Markup]:
     title as a large caption under the `##` of the counsellor's side, which keeps one heading per
     topic in the document's structure. A section with no `###` has no script.
     """
-    front, _, back = str(html).partition("<h3")
+    front, back = split_at_script(str(html))
     title = re.search(r"<h2[^>]*>(.*?)</h2>", front, flags=re.S)
     picture_side = re.sub(r"<h2[^>]*>(.*?)</h2>", r'<p class="family-title">\1</p>', front, count=1, flags=re.S)
-    return Markup(picture_side), Markup("<h3" + back if back else ""), Markup(title.group(1) if title else "")
+    return Markup(picture_side), Markup(back), Markup(title.group(1) if title else "")
+
+
+def split_at_script(html: str) -> tuple[str, str]:
+    """Split at the first level-3 heading, or at the cover's `how-to` paragraph (a heading there would skip a level)."""
+    parts = re.split(r'(?=<h3[\s>]|<p class="how-to">)', html, maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 def page_view(pack: Pack, rendered: RenderedPage, urls: SiteUrls) -> dict:
