@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import math
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,6 +13,11 @@ import pytest
 import yaml
 
 from asipack.commands.build import build
+from asipack.leaflets.html import LeafletJob, leaflet_html
+from asipack.leaflets.jobs import site_urls
+from asipack.leaflets.pdf import write_leaflet
+from asipack.model.pack import load_pack
+from asipack.render.markdown import PageRenderer
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 28)  # fixed, so review dates do not expire under the tests
@@ -114,6 +120,16 @@ def line_with(root, name: str, needle: str) -> int:
     return next(number for number, line in enumerate(lines, start=1) if needle in line)
 
 
+SIGN_LEVELS = """\
+levels:
+  routine:
+    families: {id: "Tanyakan kepada bidan atau puskesmas jika:", en: "Ask your midwife or puskesmas if:"}
+  today:
+    families: {id: "Temui tenaga kesehatan hari ini jika:", en: "See a health worker today if:"}
+  now:
+    families: {id: "Pergi ke IGD atau telepon 119 sekarang jika:", en: "Go to the emergency department or call 119 now if:"}
+"""  # the card headings every small test pack has
+
 MINIMAL_FILES = {
     "content/languages.yml": """\
         - {code: id, name: Bahasa Indonesia, locale: id}
@@ -144,16 +160,7 @@ MINIMAL_FILES = {
         phone: "(021) 555 0100"
         """,
     "content/style.yml": (PROJECT / "content" / "style.yml").read_text(encoding="utf-8"),
-    "content/signs.yml": """\
-        levels:
-          routine:
-            families: {id: "Tanyakan kepada bidan atau puskesmas jika:", en: "Ask your midwife or puskesmas if:"}
-          today:
-            families: {id: "Temui tenaga kesehatan hari ini jika:", en: "See a health worker today if:"}
-          now:
-            families: {id: "Pergi ke IGD atau telepon 119 sekarang jika:", en: "Go to the emergency department or call 119 now if:"}
-        signs: {}
-        """,
+    "content/signs.yml": SIGN_LEVELS + "signs: {}\n",
     "content/families/test.id.md": MINIMAL_PAGE["id"],
     "content/families/test.en.md": MINIMAL_PAGE["en"],
     "content/index.id.md": MINIMAL_PAGE["id"].replace("leaflet: test-leaflet\n", "").replace("families", "everyone"),
@@ -183,3 +190,34 @@ def tmp_pack(tmp_path):
         return root
 
     return make
+
+
+def render_real_leaflet(slug: str, out: Path):
+    """Render one leaflet of the real pack in every language, with no warning; return the pack, its pages and PDFs."""
+    pack = load_pack(PROJECT)
+    leaflet = pack.leaflets[slug]
+    renderer = PageRenderer(pack)
+    rendered = {leaflet.page: {lang: renderer.render(page) for lang, page in pack.pages[leaflet.page].items()}}
+    pdfs = {}
+    for lang in LANGUAGES:
+        page = rendered[leaflet.page][lang]
+        html = leaflet_html(pack, leaflet, rendered, lang, site_urls(pack))
+        job = LeafletJob(slug, lang, html, page.page.path.as_uri(), out / f"{lang}.pdf", leaflet.pages, f"{leaflet.page}.{lang}.md")
+        assert write_leaflet(job).warnings == []
+        pdfs[lang] = job.target
+    return pack, rendered[leaflet.page], pdfs
+
+
+def text_runs(pdf_page) -> list[tuple[str, float, int]]:
+    """Return every piece of text on a PDF page with its size in points and its angle in degrees."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+        c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+        runs.append((text, size * math.hypot(c, d), round(math.degrees(math.atan2(b, a))) % 360))
+
+    pdf_page.extract_text(visitor_text=visit)
+    return runs

@@ -7,19 +7,14 @@ family. Page p is on sheet (p + 1) // 2, on its front when p is odd and its back
 
 from __future__ import annotations
 
-import math
 import re
 
 import pytest
 from pypdf import PdfReader
 
-from asipack.leaflets.html import LeafletJob, leaflet_html, split_cards, split_sides
-from asipack.leaflets.jobs import site_urls
-from asipack.leaflets.pdf import write_leaflet
-from asipack.model.pack import load_pack
-from asipack.render.markdown import PageRenderer
+from asipack.leaflets.html import split_cards, split_sides
 
-from .conftest import LANGUAGES, PROJECT
+from .conftest import LANGUAGES, render_real_leaflet, text_runs
 
 TITLE_MIN_PT = 28  # the family reads the title from across a table
 TITLE_WORDS = (3, 6)
@@ -47,46 +42,18 @@ def is_front(page: int) -> bool:
 @pytest.fixture(scope="module")
 def flipchart(tmp_path_factory):
     """Render the real flipchart in every language; return, per language, its topics and each page's text runs."""
-    pack = load_pack(PROJECT)
-    leaflet = pack.leaflets["flipchart"]
-    renderer = PageRenderer(pack)
-    rendered = {leaflet.page: {lang: renderer.render(page) for lang, page in pack.pages[leaflet.page].items()}}
-    out = tmp_path_factory.mktemp("flipchart")
+    pack, pages, pdfs = render_real_leaflet("flipchart", tmp_path_factory.mktemp("flipchart"))
     charts = {}
     for lang in LANGUAGES:
-        page = rendered[leaflet.page][lang]
-        job = LeafletJob(
-            "flipchart",
-            lang,
-            leaflet_html(pack, leaflet, rendered, lang, site_urls(pack)),
-            page.page.path.as_uri(),
-            out / f"{lang}.pdf",
-            leaflet.pages,
-            f"{leaflet.page}.{lang}.md",
-        )
-        result = write_leaflet(job)
-        assert result.warnings == []
         topics = []
-        for card in split_cards(page.html):
+        for card in split_cards(pages[lang].html):
             _, script, title = split_sides(card)
             first_item = re.search(r"<li>(.*?)</li>", str(script), flags=re.S)
             assert first_item, f"the topic '{title}' ({lang}) has no script after its ### heading"
             topics.append((plain(str(title)).strip(), " ".join(plain(first_item.group(1)).split()[:6])))
-        charts[lang] = (page.page.title, topics, [runs_of(p) for p in PdfReader(job.target).pages], leaflet.pages)
+        runs = [[(text, size) for text, size, _ in text_runs(p)] for p in PdfReader(pdfs[lang]).pages]
+        charts[lang] = (pages[lang].page.title, topics, runs, pack.leaflets["flipchart"].pages)
     return charts
-
-
-def runs_of(pdf_page) -> list[tuple[str, float]]:
-    """Return every piece of text on a PDF page with its size in points."""
-    runs = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
-            runs.append((text, size * math.hypot(c, d)))
-
-    pdf_page.extract_text(visitor_text=visit)
-    return runs
 
 
 def page_text(runs) -> str:

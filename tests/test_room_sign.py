@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import pytest
 from pypdf import PdfReader
 
-from asipack.leaflets.html import LeafletJob, leaflet_html
-from asipack.leaflets.jobs import site_urls
-from asipack.leaflets.pdf import write_leaflet
-from asipack.model.pack import load_pack
-from asipack.render.markdown import PageRenderer
-
-from .conftest import LANGUAGES, PROJECT
+from .conftest import LANGUAGES, render_real_leaflet, text_runs
 
 TITLE_MIN, RULE_MIN, OTHER_MIN = 40, 24, 18  # points: the reader's title and rules, the other language
 
@@ -22,46 +15,12 @@ TITLE_MIN, RULE_MIN, OTHER_MIN = 40, 24, 18  # points: the reader's title and ru
 @pytest.fixture(scope="module")
 def sign(tmp_path_factory):
     """Render the real room sign in every language; return the pack, rendered pages and PDF paths."""
-    pack = load_pack(PROJECT)
-    leaflet = pack.leaflets["room-sign"]
-    renderer = PageRenderer(pack)
-    rendered = {leaflet.page: {lang: renderer.render(page) for lang, page in pack.pages[leaflet.page].items()}}
-    out = tmp_path_factory.mktemp("room-sign")
-    pdfs = {}
-    for lang in LANGUAGES:
-        page = rendered[leaflet.page][lang]
-        job = LeafletJob(
-            "room-sign",
-            lang,
-            leaflet_html(pack, leaflet, rendered, lang, site_urls(pack)),
-            page.page.path.as_uri(),
-            out / f"{lang}.pdf",
-            leaflet.pages,
-            f"{leaflet.page}.{lang}.md",
-        )
-        result = write_leaflet(job)
-        assert result.warnings == []
-        pdfs[lang] = job.target
-    return pack, rendered[leaflet.page], pdfs
+    return render_real_leaflet("room-sign", tmp_path_factory.mktemp("room-sign"))
 
 
-def text_runs(path) -> list[tuple[str, float, int]]:
-    """Return every piece of text on the first page with its size in points and its angle in degrees."""
-    runs = []
-
-    def visit(text, cm, tm, font, size):
-        if not text.strip():
-            return
-        a, b, c, d = (
-            tm[0] * cm[0] + tm[1] * cm[2],
-            tm[0] * cm[1] + tm[1] * cm[3],
-            tm[2] * cm[0] + tm[3] * cm[2],
-            tm[2] * cm[1] + tm[3] * cm[3],
-        )
-        runs.append((text, size * math.hypot(c, d), round(math.degrees(math.atan2(b, a))) % 360))
-
-    PdfReader(path).pages[0].extract_text(visitor_text=visit)
-    return runs
+def first_page_runs(path) -> list[tuple[str, float, int]]:
+    """Return every piece of text on a PDF's first page with its size in points and its angle."""
+    return text_runs(PdfReader(path).pages[0])
 
 
 def squash(text: str) -> str:
@@ -93,7 +52,7 @@ def rules(html: str) -> list[str]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_readers_language_is_large_enough_to_read_from_two_metres(sign, lang):
     pack, pages, pdfs = sign
-    runs = text_runs(pdfs[lang])
+    runs = first_page_runs(pdfs[lang])
     assert len(PdfReader(pdfs[lang]).pages) == 1
     assert min(sizes_of(runs, pages[lang].page.title)) >= TITLE_MIN
     assert len(rules(pages[lang].html)) == 5
@@ -104,7 +63,7 @@ def test_the_readers_language_is_large_enough_to_read_from_two_metres(sign, lang
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_other_language_is_clearly_readable(sign, lang):
     pack, pages, pdfs = sign
-    runs = text_runs(pdfs[lang])
+    runs = first_page_runs(pdfs[lang])
     for other in (code for code in LANGUAGES if code != lang):
         assert min(sizes_of(runs, pages[other].page.title)) >= OTHER_MIN
         for rule in rules(pages[other].html):
@@ -114,7 +73,7 @@ def test_the_other_language_is_clearly_readable(sign, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_card_shows_in_use_upright_and_free_upside_down(sign, lang):
     pack, pages, pdfs = sign
-    runs = text_runs(pdfs[lang])
+    runs = first_page_runs(pdfs[lang])
     words = {side: re.search(rf'<span class="{side}">(.*?)</span>', pages[lang].html).group(1) for side in ("in-use", "free")}
     in_use = [run for run in runs if run[0].strip() == words["in-use"]]
     free = [run for run in runs if run[0].strip() == words["free"]]

@@ -17,17 +17,9 @@ from asipack.model.pack import load_pack
 from asipack.render.help_cards import sign_calls
 from asipack.render.markdown import PageRenderer
 
-from .conftest import LANGUAGES, PROJECT, TODAY, line_with, page
+from .conftest import LANGUAGES, PROJECT, SIGN_LEVELS, TODAY, line_with, page
 
-LEVELS = """\
-    levels:
-      routine:
-        families: {id: "Tanyakan kepada bidan atau puskesmas jika:", en: "Ask your midwife or puskesmas if:"}
-      today:
-        families: {id: "Temui tenaga kesehatan hari ini jika:", en: "See a health worker today if:"}
-      now:
-        families: {id: "Pergi ke IGD atau telepon 119 sekarang jika:", en: "Go to the emergency department or call 119 now if:"}
-    """
+LEVELS = textwrap.indent(SIGN_LEVELS, "    ")  # as written inside the test's dedented registry
 FLOPPY = """\
     baby.floppy:
       about: baby

@@ -15,7 +15,7 @@ from pydantic.dataclasses import dataclass as model
 
 from asipack.model.errors import Problems
 from asipack.model.organisation import Organisation, load_organisation
-from asipack.model.schema import MODEL_CONFIG, validate
+from asipack.model.schema import MODEL_CONFIG, load_mapping, validate
 from asipack.model.signs import SignRegistry, load_signs
 from asipack.model.yamlio import read_yaml, split_front_matter
 
@@ -197,55 +197,15 @@ def load_snippets(directory: Path, languages: list[Language], problems: Problems
 
 
 def load_facts(path: Path, problems: Problems) -> dict[str, Fact]:
-    """Read facts.yml into Fact records that remember their line."""
-    data, lines = read_yaml(path, problems)
-    facts: dict[str, Fact] = {}
-    if data is None:
-        return facts
-    if not isinstance(data, dict):
-        problems.error(path, 1, "facts.yml must be a mapping of fact keys to their value, unit and source")
-        return facts
-    for key, entry in data.items():
-        line = lines.of(str(key)) or 1
-        if isinstance(entry, dict):
-            entry = {"source": None, **entry}  # a fact without a source is the checker's to explain
-        fact = validate(
-            Fact,
-            entry,
-            path=path,
-            lines=lines,
-            at=(str(key),),
-            problems=problems,
-            what=f"fact '{key}'",
-            given={"key": str(key), "line": line},
-        )
-        if fact is not None:
-            facts[fact.key] = fact
-    return facts
+    """Read facts.yml into Fact records that remember their line (a fact without a source is the checker's to explain)."""
+    return load_mapping(
+        Fact, path, problems, kind="fact", contents="fact keys to their value, unit and source", key_field="key", defaults={"source": None}
+    )
 
 
 def load_sources(path: Path, problems: Problems) -> dict[str, Source]:
     """Read the bibliography, each entry checked against the Source model."""
-    data, lines = read_yaml(path, problems)
-    if not isinstance(data, dict):
-        if data is not None:
-            problems.error(path, 1, "sources.yml must be a mapping of source keys to their title, publisher and year")
-        return {}
-    sources = {}
-    for key, entry in data.items():
-        source = validate(
-            Source,
-            entry,
-            path=path,
-            lines=lines,
-            at=(str(key),),
-            problems=problems,
-            what=f"source '{key}'",
-            given={"key": str(key), "line": lines.of(str(key)) or 1},
-        )
-        if source is not None:
-            sources[source.key] = source
-    return sources
+    return load_mapping(Source, path, problems, kind="source", contents="source keys to their title, publisher and year", key_field="key")
 
 
 def load_style(path: Path, problems: Problems) -> Style:
@@ -258,25 +218,9 @@ def load_style(path: Path, problems: Problems) -> Style:
 
 def load_leaflets(path: Path, problems: Problems) -> dict[str, Leaflet]:
     """Read the leaflet catalogue."""
-    data, lines = read_yaml(path, problems)
-    leaflets: dict[str, Leaflet] = {}
-    if data is not None and not isinstance(data, dict):
-        problems.error(path, 1, "leaflets.yml must be a mapping of leaflet names to their page, audience, format and pages")
-        return leaflets
-    for slug, entry in (data or {}).items():
-        leaflet = validate(
-            Leaflet,
-            entry,
-            path=path,
-            lines=lines,
-            at=(str(slug),),
-            problems=problems,
-            what=f"leaflet '{slug}'",
-            given={"slug": str(slug), "line": lines.of(str(slug)) or 1},
-        )
-        if leaflet is not None:
-            leaflets[leaflet.slug] = leaflet
-    return leaflets
+    return load_mapping(
+        Leaflet, path, problems, kind="leaflet", contents="leaflet names to their page, audience, format and pages", key_field="slug"
+    )
 
 
 def load_pack(root: Path, *, organisation_file: Path | None = None) -> Pack:

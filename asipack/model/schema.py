@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from asipack.model.errors import Problems
-from asipack.model.yamlio import Lines
+from asipack.model.yamlio import Lines, read_yaml
 
 MODEL_CONFIG = ConfigDict(
     extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True, defer_build=True
@@ -113,3 +113,35 @@ def validate(
             key = [part for part in item["loc"] if isinstance(part, (str, int)) and not str(part).startswith(("function-", "union["))]
             problems.error(path, lines.of(*at, *key[:1]), f"{what}: {message}" if what else message)
         return None
+
+
+def load_mapping(
+    model: type[T], path: Path, problems: Problems, *, kind: str, contents: str, key_field: str, defaults: dict[str, Any] | None = None
+) -> dict[str, T]:
+    """Read a YAML file that maps keys to entries of one model (facts, sources, leaflets), each entry checked at its line.
+
+    `contents` says what the file maps, for a file that is no mapping at all ("fact keys to their
+    value, unit and source"); `defaults` fill keys an entry may leave out for the checker to explain.
+    """
+    data, lines = read_yaml(path, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.error(path, 1, f"{path.name} must be a mapping of {contents}")
+        return {}
+    found: dict[str, T] = {}
+    for key, entry in data.items():
+        if isinstance(entry, dict) and defaults:
+            entry = {**defaults, **entry}
+        item = validate(
+            model,
+            entry,
+            path=path,
+            lines=lines,
+            at=(str(key),),
+            problems=problems,
+            what=f"{kind} '{key}'",
+            given={key_field: str(key), "line": lines.of(str(key)) or 1},
+        )
+        if item is not None:
+            found[str(key)] = item
+    return found
