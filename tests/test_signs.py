@@ -245,7 +245,7 @@ def pdf_text(path) -> str:
 def test_every_leaflet_prints_the_words_of_every_sign_its_pages_show(site, real, lang):
     pack, words = real
     for leaflet in pack.leaflets.values():
-        stems = [leaflet.page, *leaflet.options.get("contents", [])]
+        stems = [leaflet.page, *leaflet.contents]
         keys = {key for stem in stems for key, _ in sign_calls(pack.pages[stem][lang].body)}
         if not keys:
             continue
