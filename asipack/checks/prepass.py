@@ -1,6 +1,6 @@
 """Check each page's Jinja pre-pass before anything is rendered: broken tags and unknown functions, at their line.
 
-A page may call fact(...), snippet(...) and help_cards(...), and read lang. A tag that does not
+A page may call fact(...), snippet(...), help_cards(...) and sign_checklist(...), and read lang. A tag that does not
 parse, or a name the pre-pass does not know (a typo such as fakt), is reported with the page's
 file and the line in that file, so the build never stops in a traceback.
 """
@@ -19,7 +19,7 @@ from asipack.model.fingerprint import cache_directory
 from asipack.model.pack import Pack, Page
 from asipack.render.markdown import content_environment
 
-PREPASS_NAMES = ("fact", "snippet", "help_cards", "lang")  # what render.markdown.PageRenderer.prepass offers
+PREPASS_NAMES = ("fact", "snippet", "help_cards", "sign_checklist", "lang")  # what render.markdown.PageRenderer.prepass offers
 
 
 def check_prepass(pack: Pack, problems: Problems) -> None:

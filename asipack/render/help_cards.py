@@ -3,6 +3,8 @@
 A page asks for signs by key, `{{ help_cards("baby.floppy", "mother.fever") }}` on a line of
 its own; the cards are the pack's three help admonitions (NHS care-card style), each with the
 registry's heading for the page's audience and the signs' own words in the page's language.
+A form filled in by hand lists signs as tick boxes instead, `{{ sign_checklist("baby.floppy") }}`
+(the referral slip): the same words, so a sign reads the same on a card and on a form.
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from collections.abc import Callable
 
 from asipack.model.signs import LEVELS, Sign, SignRegistry
 
-HELP_CARDS_CALL = re.compile(r"help_cards\(([^)]*)\)")
+SIGN_FUNCTIONS = ("help_cards", "sign_checklist")  # the pre-pass functions that show signs by key
+SIGN_CALL = re.compile(r"\b(help_cards|sign_checklist)\(([^)]*)\)")
 STRING_LITERAL = re.compile(r"""["']([^"']+)["']""")
 HAND_WRITTEN_CARD = re.compile(r"^!!!\s+help-(routine|today|now)\b", re.MULTILINE)
 
 
-def sign_calls(text: str, first_line: int = 1) -> list[tuple[str, int]]:
-    """Return every sign key a text shows in a help card, with the line it is on."""
+def sign_calls(text: str, first_line: int = 1, functions: tuple[str, ...] = SIGN_FUNCTIONS) -> list[tuple[str, int]]:
+    """Return every sign key a text shows (in a help card or a tick-box list), with the line it is on."""
     calls = []
-    for match in HELP_CARDS_CALL.finditer(text):
+    for match in SIGN_CALL.finditer(text):
+        if match.group(1) not in functions:
+            continue
         line = first_line + text.count("\n", 0, match.start())
-        calls += [(key.group(1), line) for key in STRING_LITERAL.finditer(match.group(1))]
+        calls += [(key.group(1), line) for key in STRING_LITERAL.finditer(match.group(2))]
     return calls
 
 
@@ -54,3 +59,9 @@ def help_cards_markdown(
             lines.append(f"    - {icon}{words_of(sign)}")
         cards.append("\n".join(lines))
     return "\n\n".join(cards)
+
+
+def sign_checklist_markdown(registry: SignRegistry, keys: tuple[str, ...], words_of: Callable[[Sign], str]) -> str:
+    """Return the given signs as a list of empty tick boxes, in the call's order, for a form filled in by hand."""
+    items = "\n".join(f"- {words_of(registry.signs[key])}" for key in keys)
+    return f'<div class="checklist sign-checklist" markdown>\n\n{items}\n\n</div>'

@@ -20,8 +20,9 @@ from mkdocs.config import load_config
 
 from asipack.model.files import write_text_atomic
 from asipack.model.pack import Pack, Page
+from asipack.model.signs import Sign
 from asipack.render.formatting import format_fact
-from asipack.render.help_cards import help_cards_markdown
+from asipack.render.help_cards import help_cards_markdown, sign_checklist_markdown
 
 FACT_CALL = re.compile(r"""fact\(\s*["']([^"']+)["']\s*\)""")
 SNIPPET_CALL = re.compile(r"""snippet\(\s*["']([^"']+)["']\s*\)""")
@@ -80,7 +81,7 @@ class PageRenderer:
         self.settings_digest = hashlib.sha256(settings.encode()).hexdigest()
 
     def prepass(self, text: str, lang: str, *, stem: str = "", audience: str = "families") -> str:
-        """Put facts, snippets and help cards into a Markdown text, formatted for the language."""
+        """Put facts, snippets, help cards and sign tick boxes into a Markdown text, formatted for the language."""
         language = self.pack.language(lang)
 
         def fact(key: str) -> str:
@@ -92,18 +93,20 @@ class PageRenderer:
         def icon_src(name: str) -> str:
             return posixpath.relpath(f"images/{name}", posixpath.dirname(stem) or ".")
 
+        def words_of(sign: Sign) -> str:
+            return self.prepass(sign.words[lang], lang)
+
         def help_cards(*keys: str, icons: bool = False, urgent_first: bool = False) -> str:
             return help_cards_markdown(
-                self.pack.signs,
-                keys,
-                lang,
-                audience,
-                lambda sign: self.prepass(sign.words[lang], lang),
-                icon_src if icons else None,
-                urgent_first=urgent_first,
+                self.pack.signs, keys, lang, audience, words_of, icon_src if icons else None, urgent_first=urgent_first
             )
 
-        return self.environment.from_string(text).render(fact=fact, snippet=snippet, help_cards=help_cards, lang=lang)
+        def sign_checklist(*keys: str) -> str:
+            return sign_checklist_markdown(self.pack.signs, keys, words_of)
+
+        return self.environment.from_string(text).render(
+            fact=fact, snippet=snippet, help_cards=help_cards, sign_checklist=sign_checklist, lang=lang
+        )
 
     def to_html(self, text: str) -> str:
         """Convert Markdown to HTML with the site's extensions."""
