@@ -9,6 +9,7 @@ renamed, so a failed render never leaves half a file.
 from __future__ import annotations
 
 import weasyprint
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
 from asipack.leaflets.html import LeafletJob, LeafletResult
@@ -55,29 +56,35 @@ def clipped_boxes(page) -> list[str]:
 
 
 def used_height_fraction(page) -> float:
-    """Return how much of a page's content area its boxes fill, from 0 to 1."""
+    """Return how much of a page's content area its text and its footnotes (an A4 colophon) fill, from 0 to 1.
+
+    The page's margin boxes (the running title and page number) are not counted.
+    """
     page_box = page._page_box
     top = page_box.content_box_y()
+    flow = [child for child in page_box.children if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox))]
+    footnotes = sum(child.margin_height() for child in page_box.children if isinstance(child, boxes.FootnoteAreaBox) and child.children)
     lowest = max(
-        (b.position_y + b.margin_height() for b in descendants(page_box) if hasattr(b, "margin_height")),
+        (b.position_y + b.margin_height() for child in flow for b in (child, *descendants(child)) if hasattr(b, "margin_height")),
         default=top,
     )
-    return max(0.0, min(1.0, (lowest - top) / page_box.height))
+    return max(0.0, min(1.0, (lowest - top + footnotes) / page_box.height))
 
 
 def check_fit(document, job: LeafletJob) -> None:
     """Raise BudgetError if the leaflet needs more pages than its budget or a box clips content."""
     pages = len(document.pages)
+    name = f"leaflet '{job.slug}' ({job.lang}{', ' + job.variant + ' edition' if job.variant else ''})"
     if pages > job.page_budget:
         extra = pages - job.page_budget - 1 + used_height_fraction(document.pages[-1])
         raise BudgetError(
-            f"leaflet '{job.slug}' ({job.lang}) needs {pages} pages but its budget is {job.page_budget}: "
+            f"{name} needs {pages} pages but its budget is {job.page_budget}: "
             f"about {extra:.1f} page(s) too long. Shorten the page content/{job.title} "
             f"or raise 'pages' in content/leaflets.yml."
         )
     for number, page in enumerate(document.pages, start=1):
         for problem in clipped_boxes(page):
-            raise BudgetError(f"leaflet '{job.slug}' ({job.lang}), page {number}: {problem}; it would be cut off in print.")
+            raise BudgetError(f"{name}, page {number}: {problem}; it would be cut off in print.")
 
 
 def write_leaflet(job: LeafletJob) -> LeafletResult:
