@@ -143,6 +143,16 @@ MINIMAL_FILES = {
         phone: "(021) 555 0100"
         """,
     "content/style.yml": (PROJECT / "content" / "style.yml").read_text(encoding="utf-8"),
+    "content/signs.yml": """\
+        levels:
+          routine:
+            families: {id: "Tanyakan kepada bidan atau puskesmas jika:", en: "Ask your midwife or puskesmas if:"}
+          today:
+            families: {id: "Temui tenaga kesehatan hari ini jika:", en: "See a health worker today if:"}
+          now:
+            families: {id: "Pergi ke IGD atau telepon 119 sekarang jika:", en: "Go to the emergency department or call 119 now if:"}
+        signs: {}
+        """,
     "content/families/test.id.md": MINIMAL_PAGE["id"],
     "content/families/test.en.md": MINIMAL_PAGE["en"],
     "content/index.id.md": MINIMAL_PAGE["id"].replace("leaflet: test-leaflet\n", "").replace("families", "everyone"),

@@ -30,7 +30,6 @@ from asipack.site.urls import SiteUrls
 
 MARKDOWN_LINK = re.compile(r'href="([^":#]+)\.md(#[^"]*)?"')
 PAGE_ANCHOR = re.compile(r'<a href="[^":#]+\.md(?:#[^"]*)?"[^>]*>(.*?)</a>', re.DOTALL)
-BLOCK_WHITESPACE = re.compile(r">\s*\n\s*<")
 PHONE_FORMAT = "phone"  # the phone edition's template and style: phone.html.j2, phone.css
 
 
@@ -72,7 +71,6 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
     )
     environment.install_gettext_translations(load_translations(root, lang), newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     environment.filters["without_ids"] = without_ids
-    environment.filters["between_blocks"] = between_blocks
     environment.filters["tel"] = tel_uri
     environment.filters["whatsapp"] = whatsapp_uri
     return environment
@@ -81,11 +79,6 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
 def without_ids(html: str) -> Markup:
     """Drop id attributes, for HTML shown more than once in one document (cards, booklets)."""
     return Markup(re.sub(r'\s+id="[^"]*"', "", str(html)))
-
-
-def between_blocks(html: str) -> Markup:
-    """Drop the line breaks and indents between tags (WeasyPrint gives them a line in a footnote area)."""
-    return Markup(BLOCK_WHITESPACE.sub("><", str(html)).strip())
 
 
 def absolute_links(html: str, stem: str, urls: SiteUrls, lang: str) -> str:

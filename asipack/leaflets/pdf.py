@@ -56,19 +56,15 @@ def clipped_boxes(page) -> list[str]:
 
 
 def used_height_fraction(page) -> float:
-    """Return how much of a page's content area its text and its footnotes (an A4 colophon) fill, from 0 to 1.
-
-    The page's margin boxes (the running title and page number) are not counted.
-    """
+    """Return how much of a page's content area its boxes fill, from 0 to 1 (the running title and page number not counted)."""
     page_box = page._page_box
     top = page_box.content_box_y()
-    flow = [child for child in page_box.children if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox))]
-    footnotes = sum(child.margin_height() for child in page_box.children if isinstance(child, boxes.FootnoteAreaBox) and child.children)
+    flow = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
     lowest = max(
         (b.position_y + b.margin_height() for child in flow for b in (child, *descendants(child)) if hasattr(b, "margin_height")),
         default=top,
     )
-    return max(0.0, min(1.0, (lowest - top + footnotes) / page_box.height))
+    return max(0.0, min(1.0, (lowest - top) / page_box.height))
 
 
 def check_fit(document, job: LeafletJob) -> None:
