@@ -94,7 +94,9 @@ def check(ctx: click.Context, strict: bool, organisation_file: Path | None) -> N
     strict = strict or ctx.obj["strict"]
     from asipack.commands.check import check as check_content
 
-    problems = check_content(PROJECT_ROOT, organisation_file=organisation_file or ctx.obj["organisation_file"], strict=strict)
+    problems = check_content(
+        PROJECT_ROOT, organisation_file=organisation_file or ctx.obj["organisation_file"], strict=strict, echo=click.echo
+    )
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"Content OK: {len(problems)} warning(s).")

@@ -1,7 +1,8 @@
 """The website as readers use it, in Debian's Chromium: accessible, phone-sized, offline, searchable per language.
 
 The real site is served on 127.0.0.1 from a fixture; any request to another host fails the test
-that made it. axe-core comes pinned with axe-playwright-python (requirements-dev.txt).
+that made it. axe-core is the current release from npm, pinned in package.json and
+package-lock.json and installed with `npm ci` (README); the tests read node_modules/axe-core.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import http.server
 import json
 import shutil
 import threading
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import LANGUAGES
+from .conftest import LANGUAGES, PROJECT
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -127,12 +127,20 @@ def page(context):
     return context.new_page()
 
 
-AXE_SCRIPT = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"  # npm ci
+
+
+@functools.cache
+def axe_script() -> str:
+    """Return axe-core as npm installed it (the version package-lock.json pins)."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed: run npm ci (looked for {AXE})")
+    return AXE.read_text(encoding="utf-8")
 
 
 def axe_violations(page) -> list[str]:
     """Run axe-core on the page as it is now; describe every violation with where it is."""
-    page.add_script_tag(content=AXE_SCRIPT)
+    page.add_script_tag(content=axe_script())
     result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{violation['id']}: {violation['help']} at {[node['target'] for node in violation['nodes']][:5]}"

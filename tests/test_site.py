@@ -1,4 +1,4 @@
-"""The website: both languages at their own address, a language switch, downloads, offline links, search set-up."""
+"""The website: both languages at their own address, a language switch, downloads, contacts, offline links, search set-up."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from pypdf import PdfReader
 
+from asipack.commands.build import build
 from asipack.model.pack import load_pack
 from asipack.site.build import SECTIONS, reading_order, section_of
-from asipack.site.downloads import DOCX_SUFFIX, PRINT_SUFFIX, write_bundles
+from asipack.site.downloads import DOCX_SUFFIX, PHONE_SUFFIX, PRINT_SUFFIX, write_bundles
 from asipack.site.hooks import folder_to_index
 
-from .conftest import LANGUAGES, PROJECT
+from .conftest import LANGUAGES, PROJECT, TODAY
 from .conftest import page as page_text
 
 PAGE = "families/expressing-storing/index.html"
@@ -189,6 +190,79 @@ def test_the_downloads_page_lists_every_leaflet_with_its_pages_and_size(site, pa
         assert heading is None or f">{heading}</h2>" in html
 
 
+PHONE_LABEL = {"id": "Untuk ponsel (WhatsApp)", "en": "For your phone (WhatsApp)"}
+PAGES = {"id": "halaman", "en": "pages?"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_family_page_offers_its_leaflet_for_printing_and_for_a_phone_with_pages_and_size(site, pack, lang):
+    phone_leaflets = [leaflet for leaflet in pack.leaflets.values() if leaflet.phone]
+    assert phone_leaflets
+    for leaflet in phone_leaflets:
+        page = language_root(site, lang) / leaflet.page / "index.html"
+        html = page.read_text()
+        assert re.search(
+            r'<a class="md-button md-button--primary" href="[^"]+/'
+            + leaflet.slug
+            + r'\.pdf" download>\s*(Unduh untuk dicetak|Download for printing) \(A4, PDF\)',
+            html,
+        ), page
+        link = re.search(
+            rf'<a class="asi-phone md-button" href="([^"]+)" download>{re.escape(PHONE_LABEL[lang])}[^<]*</a>\s*<small>PDF, (\d+) {PAGES[lang]}, (\d+) KB</small>',
+            html,
+        )
+        assert link, f"{page} offers no phone edition"
+        pdf = resolve(page, link.group(1))
+        assert pdf == (site / "downloads" / lang / f"{leaflet.slug}{PHONE_SUFFIX}.pdf").resolve()
+        assert len(PdfReader(pdf).pages) == int(link.group(2)) and round(pdf.stat().st_size / 1024) == int(link.group(3))
+    listing = (language_root(site, lang) / "leaflets" / "index.html").read_text()
+    for leaflet in phone_leaflets:
+        assert re.search(
+            rf'/{leaflet.slug}{PHONE_SUFFIX}\.pdf" download>{re.escape(PHONE_LABEL[lang])}[^<]*</a> <small>PDF, \d+ {PAGES[lang]}, \d+ KB</small>',
+            listing,
+        )
+    assert {"id": "balik pada sisi pendek", "en": "flipping on the short edge"}[lang] in listing
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_shows_the_emergency_numbers_as_links_that_call_and_links_to_the_contacts_page(site, lang):
+    for page in pages_of(site, lang):
+        if page.name == "404.html":
+            continue
+        html = page.read_text()
+        footer = html[html.index('<footer class="md-footer asi-footer">') :]
+        assert 'href="tel:119">119</a>' in footer and 'href="tel:112">112</a>' in footer, page
+        contacts = re.search(r'<a href="([^"]*index\.html)">(Semua kontak|All contacts)</a>', footer)
+        assert contacts and resolve(page, contacts.group(1)) == (language_root(site, lang) / "contacts" / "index.html").resolve(), page
+    assert "<h1" in (language_root(site, lang) / "contacts" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_call_119_in_a_help_cards_heading_is_a_link_that_calls(site, lang):
+    html = (language_root(site, lang) / PAGE).read_text()
+    words = {"id": "telepon 119", "en": "call 119"}[lang]
+    assert re.search(rf'<p class="admonition-title">[^<]*<a href="tel:119">{words}</a>', html)
+
+
+@pytest.mark.parametrize(
+    ("lang", "midwife", "counsellor"), [("id", "bidan", "konselor laktasi"), ("en", "midwife", "lactation counsellor")]
+)
+def test_with_an_organisation_every_page_offers_its_phone_and_whatsapp_and_the_contacts_page_its_referrals(
+    tmp_pack, tmp_path, lang, midwife, counsellor
+):
+    example = tmp_path / "org"
+    shutil.copytree(PROJECT / "docs" / "example-org", example)
+    site = tmp_path / "site"
+    build(tmp_pack(), site_dir=site, organisation_file=example / "organisation.yml", today=TODAY, echo=lambda line: None)
+    page = (language_root(site, lang) / "families" / "test" / "index.html").read_text()
+    assert '<a class="asi-number" href="tel:0215550142">(021) 555 0142</a>' in page
+    assert '<a class="asi-number" href="https://wa.me/6281255501420">+62 812 5550 1420</a>' in page
+    assert 'IGD RSUD Contoh: <a class="asi-number" href="tel:0215550119">(021) 555 0119</a>' in page
+    contacts = (language_root(site, lang) / "contacts" / "index.html").read_text()
+    assert f'<strong>Bidan Sari Wulandari</strong> ({midwife}), Contoh: <a class="asi-number" href="tel:+6281255501001">' in contacts
+    assert f"<strong>Ns. Dewi Anggraini</strong> ({counsellor})" in contacts
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_one_zip_per_language_holds_every_leaflet(site, pack, lang):
     bundle = site / "downloads" / lang / f"asipack-{lang}.zip"
@@ -196,13 +270,14 @@ def test_one_zip_per_language_holds_every_leaflet(site, pack, lang):
         expected = [
             f"asipack-{lang}/{slug}{suffix}"
             for slug in pack.leaflets
-            for suffix in (".pdf", f"{PRINT_SUFFIX}.pdf", DOCX_SUFFIX)
+            for suffix in (".pdf", f"{PHONE_SUFFIX}.pdf", f"{PRINT_SUFFIX}.pdf", DOCX_SUFFIX)
             if (site / "downloads" / lang / f"{slug}{suffix}").is_file()
         ]
         assert archive.namelist() == expected
         editable = sum(leaflet.docx for leaflet in pack.leaflets.values())
-        assert editable >= 2 and len(expected) == len(pack.leaflets) + 1 + editable, (
-            "every leaflet, the booklet's A4 print file, each .docx"
+        phone = sum(leaflet.phone for leaflet in pack.leaflets.values())
+        assert editable >= 2 and phone >= 9 and len(expected) == len(pack.leaflets) + phone + 1 + editable, (
+            "every leaflet, each phone edition, the booklet's A4 print file, each .docx"
         )
         for name in archive.namelist():
             assert archive.read(name) == (site / "downloads" / lang / Path(name).name).read_bytes()

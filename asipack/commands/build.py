@@ -80,7 +80,7 @@ def build(
     if stamp_file.matches(stamp):
         echo("nothing changed since the last build")
         return BuildReport(site_dir=site_dir, unchanged=True, seconds=time.perf_counter() - started)
-    pack, problems = load_checked_pack(root, organisation_file=organisation_file, strict=strict, today=today)
+    pack, problems = load_checked_pack(root, organisation_file=organisation_file, strict=strict, today=today, echo=echo)
     report = BuildReport(site_dir=site_dir, warnings=list(problems.warnings))
     rendered = PageRenderer(pack, cache_dir=cache_directory(root) / "markdown").render_all()
     urls = site_urls(pack)

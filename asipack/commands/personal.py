@@ -71,7 +71,7 @@ def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> 
     stems = {stem for leaflet in leaflets for stem in [leaflet.page, *leaflet.contents]}
     renderer = PageRenderer(pack)
     rendered = {stem: {lang: renderer.render(page) for lang, page in pack.pages[stem].items()} for stem in stems}
-    return leaflet_jobs(pack, rendered, site_urls(pack), scratch, leaflets=leaflets, languages=languages)
+    return leaflet_jobs(pack, rendered, site_urls(pack), scratch, leaflets=leaflets, languages=languages, phone_editions=False)
 
 
 def join_static_pack(pack: Pack, lang: str, leaflet_files: Sequence[tuple[str, Path]], target: Path) -> list[tuple[str, int]]:

@@ -1,4 +1,11 @@
-"""Fill a leaflet's Jinja2 template with its rendered page, the organisation and a QR code."""
+"""Fill a leaflet's Jinja2 template with its rendered page, the organisation and a QR code.
+
+A leaflet is laid out in its catalogue format; one marked `phone: true` is also laid out in the
+phone format (templates/leaflets/phone.html.j2), from the same page. Without a real website
+(the organisation's, or mkdocs.yml's site_url once it is no longer the example) a leaflet has
+no QR code, and its links to other pages are printed as plain text: nothing points at an
+address that reaches nobody.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +21,16 @@ from markupsafe import Markup
 from asipack import EDITION
 from asipack.leaflets.qr import qr_data_uri
 from asipack.model.fingerprint import cache_directory
+from asipack.model.organisation import tel_uri, whatsapp_uri
 from asipack.model.pack import Leaflet, Pack
 from asipack.model.yamlio import as_date
-from asipack.render.i18n import audience_labels, load_translations
+from asipack.render.i18n import audience_labels, load_translations, role_names
 from asipack.render.markdown import RenderedPage
 from asipack.site.urls import SiteUrls
 
 MARKDOWN_LINK = re.compile(r'href="([^":#]+)\.md(#[^"]*)?"')
+PAGE_ANCHOR = re.compile(r'<a href="[^":#]+\.md(?:#[^"]*)?"[^>]*>(.*?)</a>', re.DOTALL)
+PHONE_FORMAT = "phone"  # the phone edition's template and style: phone.html.j2, phone.css
 
 
 @dataclass
@@ -35,6 +45,7 @@ class LeafletJob:
     page_budget: int
     title: str
     imposed_target: Path | None = None  # an A5 booklet is also imposed on A4 for duplex printing
+    variant: str = ""  # "" for the leaflet in its catalogue format, PHONE_FORMAT for its phone edition
 
 
 @dataclass
@@ -61,6 +72,8 @@ def template_environment(root: Path, lang: str) -> jinja2.Environment:
     environment.install_gettext_translations(load_translations(root, lang), newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     environment.filters["without_ids"] = without_ids
     environment.filters["sides"] = split_sides
+    environment.filters["tel"] = tel_uri
+    environment.filters["whatsapp"] = whatsapp_uri
     return environment
 
 
@@ -70,7 +83,12 @@ def without_ids(html: str) -> Markup:
 
 
 def absolute_links(html: str, stem: str, urls: SiteUrls, lang: str) -> str:
-    """Point links between pages at the website, since a leaflet on paper has no neighbours."""
+    """Point links between pages at the website, since a leaflet on paper has no neighbours.
+
+    While the website's address is the example, the links are dropped and their words kept.
+    """
+    if urls.is_example:
+        return PAGE_ANCHOR.sub(lambda match: match.group(1), html)
 
     def replace(match: re.Match) -> str:
         target = urls.resolve_relative(stem, match.group(1))
@@ -143,22 +161,26 @@ def second_languages(pack: Pack, lang: str) -> list[str]:
     return [code for code in chosen if code != lang][:1]
 
 
-def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, RenderedPage]], lang: str, urls: SiteUrls) -> str:
-    """Return the complete HTML of one leaflet in one language.
+def leaflet_html(
+    pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, RenderedPage]], lang: str, urls: SiteUrls, *, layout: str | None = None
+) -> str:
+    """Return the complete HTML of one leaflet in one language, in its format or the layout given (PHONE_FORMAT).
 
     A leaflet shows its page; a bilingual leaflet also shows the page in the other languages;
     a booklet (option 'contents') shows several pages in turn.
     """
     locale = pack.language(lang).locale
-    template = template_environment(pack.root, lang).get_template(f"{leaflet.format}.html.j2")
+    layout = layout or leaflet.format
+    translations = load_translations(pack.root, lang)
+    template = template_environment(pack.root, lang).get_template(f"{layout}.html.j2")
     main = page_view(pack, rendered[leaflet.page][lang], urls)
-    main["qr_uri"] = qr_data_uri(main["twin_url"], cache_directory(pack.root) / "qr")
+    main["qr_uri"] = None if urls.is_example else qr_data_uri(main["twin_url"], cache_directory(pack.root) / "qr")
     others = [page_view(pack, rendered[leaflet.page][other], urls) for other in second_languages(pack, lang)]
     parts = [page_view(pack, rendered[stem][lang], urls) for stem in leaflet.contents]
     shown = [main] + parts
     source_keys = list(dict.fromkeys(key for view in shown for key in view["source_keys"]))
     organisation = pack.organisation
-    format_css = pack.root / "templates" / "leaflets" / f"{leaflet.format}.css"
+    format_css = pack.root / "templates" / "leaflets" / f"{layout}.css"
     return template.render(
         **main,
         page=main,
@@ -167,10 +189,11 @@ def leaflet_html(pack: Pack, leaflet: Leaflet, rendered: dict[str, dict[str, Ren
         last_checked_all=format_date(min(v["checked_on"] for v in shown), "long", locale=locale),
         next_review_all=format_date(min(v["review_on"] for v in shown), "long", locale=locale),
         sources=[pack.sources[key] for key in source_keys if key in pack.sources],
-        format=leaflet.format,
+        format=layout,
         audience=leaflet.audience,
         audience_label=audience_labels(pack.root, lang).get(leaflet.audience, leaflet.audience),
         org=organisation,
+        roles=role_names(translations),
         show_referrals=leaflet.referrals,
         edition=EDITION,
         css_uri=(pack.root / "templates" / "leaflets" / "print.css").as_uri(),

@@ -8,19 +8,19 @@ from pathlib import Path
 import yaml
 
 from asipack.leaflets.cache import LeafletCache
-from asipack.leaflets.html import LeafletJob, LeafletResult, leaflet_html
+from asipack.leaflets.html import PHONE_FORMAT, LeafletJob, LeafletResult, leaflet_html
 from asipack.leaflets.impose import impose_booklet
 from asipack.leaflets.pool import render_leaflets
 from asipack.model.pack import Leaflet, Pack
 from asipack.render.markdown import RenderedPage
-from asipack.site.downloads import PRINT_SUFFIX
-from asipack.site.urls import SiteUrls
+from asipack.site.downloads import PHONE_SUFFIX, PRINT_SUFFIX
+from asipack.site.urls import EXAMPLE_SITE_URL, SiteUrls
 
 
 def site_urls(pack: Pack) -> SiteUrls:
     """Return the website's address scheme: the organisation's website, else mkdocs.yml's site_url."""
     config = yaml.safe_load((pack.root / "mkdocs.yml").read_text(encoding="utf-8"))
-    site_url = pack.organisation.website or config.get("site_url") or "https://asi.example.org/"
+    site_url = pack.organisation.website or config.get("site_url") or EXAMPLE_SITE_URL
     return SiteUrls(site_url, pack.default_language.code, bool(config.get("use_directory_urls", True)))
 
 
@@ -32,8 +32,9 @@ def leaflet_jobs(
     *,
     leaflets: Iterable[Leaflet] | None = None,
     languages: Iterable[str] | None = None,
+    phone_editions: bool = True,
 ) -> list[LeafletJob]:
-    """Return one job per leaflet per language: every leaflet of the catalogue, or the ones given."""
+    """Return one job per leaflet per language, and one more for its phone edition: every leaflet of the catalogue, or the ones given."""
     codes = list(languages) if languages is not None else [language.code for language in pack.languages]
     jobs = []
     for leaflet in pack.leaflets.values() if leaflets is None else leaflets:
@@ -51,6 +52,19 @@ def leaflet_jobs(
                     imposed_target=downloads_dir / lang / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
                 )
             )
+            if leaflet.phone and phone_editions:
+                jobs.append(
+                    LeafletJob(
+                        slug=leaflet.slug,
+                        lang=lang,
+                        html=leaflet_html(pack, leaflet, rendered, lang, urls, layout=PHONE_FORMAT),
+                        base_url=page.page.path.as_uri(),
+                        target=downloads_dir / lang / f"{leaflet.slug}{PHONE_SUFFIX}.pdf",
+                        page_budget=leaflet.phone_pages,
+                        title=f"{leaflet.page}.{lang}.md",
+                        variant=PHONE_FORMAT,
+                    )
+                )
     return jobs
 
 

@@ -86,16 +86,17 @@ def used_height_fraction(page) -> float:
 def check_fit(document, job: LeafletJob) -> None:
     """Raise BudgetError if the leaflet needs more pages than its budget or a box clips content."""
     pages = len(document.pages)
+    name = f"leaflet '{job.slug}' ({job.lang}{', ' + job.variant + ' edition' if job.variant else ''})"
     if pages > job.page_budget:
         extra = pages - job.page_budget - 1 + used_height_fraction(document.pages[-1])
         raise BudgetError(
-            f"leaflet '{job.slug}' ({job.lang}) needs {pages} pages but its budget is {job.page_budget}: "
+            f"{name} needs {pages} pages but its budget is {job.page_budget}: "
             f"about {extra:.1f} page(s) too long. Shorten the page content/{job.title} "
             f"or raise 'pages' in content/leaflets.yml."
         )
     for number, page in enumerate(document.pages, start=1):
         for problem in clipped_boxes(page):
-            raise BudgetError(f"leaflet '{job.slug}' ({job.lang}), page {number}: {problem}; it would be cut off in print.")
+            raise BudgetError(f"{name}, page {number}: {problem}; it would be cut off in print.")
 
 
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(file://[^"]+)"')

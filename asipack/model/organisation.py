@@ -2,12 +2,15 @@
 
 A puskesmas or hospital brands the whole pack by pointing the build at its own copy (--org).
 Every missing or unknown key is reported with its line, and a logo must be an SVG that exists.
+The neutral default names no service and gives no number: leaflets then print lines to write
+the midwife's or puskesmas's number in, never a placeholder that reaches nobody.
 """
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Literal, get_args
 
 from pydantic import Field
 from pydantic.dataclasses import dataclass as model
@@ -17,6 +20,8 @@ from asipack.model.schema import MODEL_CONFIG, validate
 from asipack.model.yamlio import Lines, read_yaml
 
 Text = str
+Role = Literal["midwife", "lactation-counsellor", "ibclc", "doctor", "paediatrician", "nurse", "cadre", "puskesmas", "hospital"]
+ROLES: tuple[str, ...] = get_args(Role)  # a referral's role, printed in each language (render/i18n.py role_names)
 
 
 @model(frozen=True, config=MODEL_CONFIG)
@@ -33,7 +38,7 @@ class Referral:
 
     name: Text = Field(min_length=1)
     phone: Text = Field(min_length=1)
-    role: Text | None = None
+    role: Role | None = None
     kecamatan: Text | None = None
 
 
@@ -42,7 +47,7 @@ class Organisation:
     """The organisation's details as every leaflet prints them."""
 
     name: Text = Field(min_length=1)
-    phone: Text = Field(min_length=1)
+    phone: Text | None = Field(default=None, min_length=1)  # none: leaflets print a line to write the number in
     address: Text | None = None
     whatsapp: Text | None = None
     email: Text | None = None
@@ -58,8 +63,28 @@ class Organisation:
     def logo_uri(self) -> str | None:
         return self.logo_path.as_uri() if self.logo_path else None
 
+    @property
+    def has_number(self) -> bool:
+        """Say whether a family can call or message the organisation (a phone or WhatsApp number)."""
+        return bool(self.phone or self.whatsapp)
 
-NEUTRAL = Organisation(name="-", phone="-")  # stands in when the file is unusable; the errors stop the build
+
+NEUTRAL = Organisation(name="-")  # stands in when the file is unusable; the errors stop the build
+COUNTRY_CODE = "62"  # Indonesia: a number written 0812… is +62 812… to WhatsApp
+
+
+def tel_uri(number: str) -> str:
+    """Return the address that calls a number: '(021) 555 0142' is 'tel:0215550142', '+62 812 5550 1001' is 'tel:+6281255501001'."""
+    digits = "".join(character for character in number if character.isdigit())
+    return f"tel:{'+' if number.strip().startswith('+') else ''}{digits}"
+
+
+def whatsapp_uri(number: str) -> str:
+    """Return the address that opens a WhatsApp chat with a number: https://wa.me/<country code and number, digits only>."""
+    digits = "".join(character for character in number if character.isdigit())
+    if not number.strip().startswith("+") and digits.startswith("0"):
+        digits = COUNTRY_CODE + digits[1:]
+    return f"https://wa.me/{digits}"  # stands in when the file is unusable; the errors stop the build
 
 
 def load_organisation(path: Path, problems: Problems) -> Organisation:

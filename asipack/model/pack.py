@@ -21,6 +21,7 @@ from asipack.model.yamlio import read_yaml, split_front_matter
 
 PAGE_SUFFIX = ".md"
 NOT_PAGES = {"partials", "images"}  # folders under content/ that hold no pages
+PHONE_PAGES_PER_PAGE = 8  # a phone edition's budget: this many of its pages for each page of the leaflet
 
 
 @model(frozen=True, config=MODEL_CONFIG)
@@ -111,6 +112,12 @@ class Leaflet:
     contents: list[str] = Field(default_factory=list)  # an A5 booklet: the pages it holds, in order
     referrals: bool = False  # print the organisation's referral contacts
     docx: bool = False  # also offer the page as an editable Word document (a company's policy, a letter)
+    phone: bool = False  # also write a phone edition (<slug>-phone.pdf): one column, large text, for WhatsApp
+
+    @property
+    def phone_pages(self) -> int:
+        """Return the phone edition's page budget: a narrow page holds about a fifth of a side of A4."""
+        return PHONE_PAGES_PER_PAGE * self.pages
 
 
 @dataclass

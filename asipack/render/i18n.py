@@ -1,4 +1,4 @@
-"""Load the gettext catalogs for template strings, straight from the .po files, with Babel."""
+"""Load the gettext catalogs for template strings, straight from the .po files, with Babel; name referral roles per language."""
 
 from __future__ import annotations
 
@@ -38,4 +38,20 @@ def audience_labels(root: Path, lang: str) -> dict[str, str]:
         "midwives": _("For midwives and health cadres"),
         "employers": _("For employers and HR"),
         "everyone": _("For everyone"),
+    }
+
+
+def role_names(translations: gettext.NullTranslations) -> dict[str, str]:
+    """Return what each referral role (model/organisation.py ROLES) is called in a catalog's language."""
+    _ = translations.gettext
+    return {
+        "midwife": _("midwife"),
+        "lactation-counsellor": _("lactation counsellor"),
+        "ibclc": _("IBCLC lactation consultant"),
+        "doctor": _("doctor"),
+        "paediatrician": _("paediatrician"),
+        "nurse": _("nurse"),
+        "cadre": _("health cadre"),
+        "puskesmas": _("puskesmas"),
+        "hospital": _("hospital"),
     }

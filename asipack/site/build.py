@@ -3,7 +3,8 @@
 The default language is built at the site root, every other language under /<code>/. Each
 build gets its own search index and interface language, and the language switch lands on the
 same page in the other language. Besides the content pages, each language gets a downloads page
-that lists every leaflet by audience and the zip of all its PDFs (see asipack.downloads).
+that lists every leaflet by audience and the zip of all its PDFs (see asipack.downloads), and a
+contacts page; every page's footer carries the organisation's numbers (see asipack.site.contacts).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from asipack.model.fingerprint import cache_directory, files_digest, tool_versio
 from asipack.model.pack import Pack
 from asipack.render.i18n import audience_labels, load_translations
 from asipack.render.markdown import RenderedPage
+from asipack.site.contacts import CONTACTS_PAGE, contacts_page, footer_contacts
 from asipack.site.urls import SiteUrls
 
 SECTIONS = ("families", "caregivers", "midwives", "employers")  # home page and menu order; other folders follow
@@ -92,7 +94,7 @@ def reading_order(pack: Pack) -> list[str]:
 
 
 def site_nav(pack: Pack, lang: str) -> list[Any]:
-    """Return one language's menu: pages, each section under its index page's title, and the downloads page."""
+    """Return one language's menu: pages, each section under its index page's title, the downloads and contacts pages."""
     labels = audience_labels(pack.root, lang)
     nav: list[Any] = []
     sections: dict[str, list[str]] = {}
@@ -109,6 +111,7 @@ def site_nav(pack: Pack, lang: str) -> list[Any]:
         sections[section].append(f"{stem}.md")
     if pack.leaflets:
         nav.append(f"{DOWNLOADS_PAGE}.md")
+    nav.append(f"{CONTACTS_PAGE}.md")
     return nav
 
 
@@ -126,6 +129,10 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
     meta["description"] = meta["summary"]
     up = "../" if urls.use_directory_urls else ""  # from leaflets/index.html (or leaflets.html) to the language's root
     parts: list[str] = [f"# {title}", str(meta["summary"])]
+    parts.append(html.escape(_(
+        "Print a leaflet of 2 pages on both sides of one sheet. Print the booklet's A4 file double-sided, "
+        "flipping on the short edge. Fold the sheets in half and staple them on the fold."
+    )))
     if bundle:
         who = _("For midwives, cadres and clinics: every leaflet in one file, to print a whole pack.")
         button = _("Download all leaflets (ZIP)")
@@ -161,7 +168,7 @@ def downloads_page(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
 def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lang: str, staging: Path,
                    downloads: dict[tuple[str, str], dict[str, Any]], bundle: dict[str, Any] | None = None,
                    urls: SiteUrls | None = None) -> Path:
-    """Write one language's pages (facts already in), its downloads page and images into a docs folder."""
+    """Write one language's pages (facts already in), its downloads and contacts pages and images into a docs folder."""
     docs = staging / lang
     if docs.exists():
         shutil.rmtree(docs)
@@ -180,6 +187,7 @@ def stage_language(pack: Pack, rendered: dict[str, dict[str, RenderedPage]], lan
     if pack.leaflets:
         listing = downloads_page(pack, rendered, lang, urls or SiteUrls("", pack.default_language.code), downloads, bundle)
         (docs / f"{DOWNLOADS_PAGE}.md").write_text(listing, encoding="utf-8")
+    (docs / f"{CONTACTS_PAGE}.md").write_text(contacts_page(pack, lang), encoding="utf-8")
     images = pack.content_dir / "images"
     if images.is_dir():
         shutil.copytree(images, docs / "images", ignore=shutil.ignore_patterns("*.md"))
@@ -223,6 +231,7 @@ def language_config(pack: Pack, lang: str, docs: Path, site_dir: Path, urls: Sit
         for language in pack.languages
     ]
     config.extra["asipack_to_root"] = to_root
+    config.extra["asipack_contacts"] = footer_contacts(pack.organisation)
     return config
 
 
@@ -248,6 +257,7 @@ def built_site_digest(pack: Pack, docs: Path, lang: str, urls: SiteUrls) -> str:
         files_digest([pack.root / "mkdocs.yml", pack.root / "templates" / "site", pack.root / "translations", PACKAGE_DIR], pack.root),
         tool_versions(), lang, urls.site_url, str(urls.use_directory_urls),
         ",".join(language.code for language in pack.languages),
+        json.dumps(footer_contacts(pack.organisation), sort_keys=True),  # every page's footer
     ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 

@@ -8,6 +8,7 @@ every leaflet per language lets a clinic print a whole pack from one download.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -24,6 +25,7 @@ from asipack.render.i18n import load_translations
 from asipack.site.urls import SiteUrls
 
 PRINT_SUFFIX = "-a4-print"  # an A5 booklet imposed on A4 for duplex printing (see asipack.impose)
+PHONE_SUFFIX = "-phone"  # a leaflet's phone edition, for WhatsApp (catalogue flag phone: true)
 DOCX_SUFFIX = ".docx"  # a leaflet an employer edits, beside its PDF (see asipack.leaflets.docx)
 PLACEHOLDER = "@@asipack-details:{}@@"
 FILLED_FILES = ("*.html", "search_index.json", "search_index.js")
@@ -44,31 +46,42 @@ def bundle_path(lang: str) -> str:
     return f"downloads/{lang}/{bundle_name(lang)}"
 
 
+def other_format(urls: SiteUrls, slug: str, lang: str, suffix: str, label: str, kind: str) -> dict[str, str]:
+    """Return the link to one of a leaflet's other formats: its file, what it is for, a placeholder for its details."""
+    return {
+        "href": urls.to_root(lang) + urls.download_path(slug, lang, suffix),
+        "label": label,
+        "details": placeholder(f"{lang}/{slug}{suffix}"),
+        "kind": kind,
+    }
+
+
 def download_links(pack: Pack, jobs, urls: SiteUrls) -> tuple[dict[tuple[str, str], dict[str, str]], dict[str, dict[str, str]]]:
     """Return each leaflet's download link (by slug and language) and each language's zip link.
 
-    The details of each file are placeholders, filled in by fill_details.
+    A link names the leaflet's PDF and its other formats: the phone edition, a booklet's print
+    file, an editable .docx. The details of each file are placeholders, filled in by fill_details.
     """
     leaflets = {}
     for job in jobs:
-        to_root = urls.to_root(job.lang)
+        if job.variant:
+            continue  # an edition of a leaflet is one of its other formats
+        leaflet = pack.leaflets[job.slug]
         _ = load_translations(pack.root, job.lang).gettext
-        pdf_href = to_root + urls.download_path(job.slug, job.lang)
-        link: dict[str, Any] = {"href": pdf_href, "details": placeholder(f"{job.lang}/{job.slug}.pdf"), "others": []}
+        other = functools.partial(other_format, urls, job.slug, job.lang)
+        link: dict[str, Any] = {
+            "href": urls.to_root(job.lang) + urls.download_path(job.slug, job.lang),
+            "label": _("Download for printing (A4, PDF)") if leaflet.phone else _("Download the leaflet (PDF)"),
+            "details": placeholder(f"{job.lang}/{job.slug}.pdf"),
+            "others": [],
+        }
+        if leaflet.phone:
+            link["others"].append(other(f"{PHONE_SUFFIX}.pdf", _("For your phone (WhatsApp): one column, large text (PDF)"), "phone"))
         if job.imposed_target is not None:
-            link["others"].append({
-                "href": to_root + urls.download_path(f"{job.slug}{PRINT_SUFFIX}", job.lang),
-                "label": _("For printing: A4, double-sided, fold in half (PDF)"),
-                "details": placeholder(f"{job.lang}/{job.slug}{PRINT_SUFFIX}.pdf"),
-                "kind": "print",
-            })
-        if pack.leaflets[job.slug].docx:
-            link["others"].append({
-                "href": pdf_href.removesuffix(".pdf") + DOCX_SUFFIX,
-                "label": _("To edit: Word document (.docx)"),
-                "details": placeholder(f"{job.lang}/{job.slug}{DOCX_SUFFIX}"),
-                "kind": "docx",
-            })
+            label = _("For printing: A4, double-sided, flip on the short edge, fold in half (PDF)")
+            link["others"].append(other(f"{PRINT_SUFFIX}.pdf", label, "print"))
+        if leaflet.docx:
+            link["others"].append(other(DOCX_SUFFIX, _("To edit: Word document (.docx)"), "docx"))
         leaflets[(job.slug, job.lang)] = link
     languages = {job.lang for job in jobs}
     bundles = {language.code: {"href": urls.to_root(language.code) + bundle_path(language.code),
@@ -98,7 +111,7 @@ def download_details(pack: Pack, results, downloads_dir: Path, bundled: dict[str
             text = ngettext("%(pages)d page", "%(pages)d pages", pages) % {"pages": pages}
             return f"PDF, {text}, {human_size(path.stat().st_size, locales[result.lang])}"
 
-        details[placeholder(f"{result.lang}/{result.slug}.pdf")] = describe(result.target, result.pages)
+        details[placeholder(f"{result.lang}/{result.target.name}")] = describe(result.target, result.pages)
         printed = result.target.with_name(f"{result.slug}{PRINT_SUFFIX}.pdf")
         if printed.is_file():
             sheets = -(-result.pages // 4) * 2  # A4 sides
@@ -140,7 +153,7 @@ def bundle_date() -> tuple[int, int, int, int, int, int]:
 
 
 def write_bundles(pack: Pack, downloads_dir: Path) -> dict[str, int]:
-    """Zip every language's leaflets (PDFs, print files, .docx) into downloads/<lang>/asipack-<lang>.zip; return how many files each holds.
+    """Zip every language's leaflets (PDFs, phone editions, print files, .docx) into downloads/<lang>/asipack-<lang>.zip; return how many files each holds.
 
     Midwives and clinics print the whole pack: one file per language saves them a download per
     leaflet. The zip is byte-identical for identical PDFs.
@@ -148,7 +161,7 @@ def write_bundles(pack: Pack, downloads_dir: Path) -> dict[str, int]:
     bundled = {}
     for language in pack.languages:
         target = downloads_dir / language.code / bundle_name(language.code)
-        pdfs = [downloads_dir / language.code / f"{slug}{suffix}" for slug in pack.leaflets for suffix in (".pdf", f"{PRINT_SUFFIX}.pdf", DOCX_SUFFIX)]
+        pdfs = [downloads_dir / language.code / f"{slug}{suffix}" for slug in pack.leaflets for suffix in (".pdf", f"{PHONE_SUFFIX}.pdf", f"{PRINT_SUFFIX}.pdf", DOCX_SUFFIX)]
         pdfs = [pdf for pdf in pdfs if pdf.is_file()]
         if not pdfs:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+EXAMPLE_SITE_URL = "https://asi.example.org/"  # mkdocs.yml's site_url until a real address is given
 
 @dataclass(frozen=True)
 class SiteUrls:
@@ -13,6 +14,11 @@ class SiteUrls:
     site_url: str
     default_lang: str
     use_directory_urls: bool = True
+
+    @property
+    def is_example(self) -> bool:
+        """Say whether the address is still the example: then no QR code or link on paper points at it."""
+        return self.site_url.rstrip("/") == EXAMPLE_SITE_URL.rstrip("/")
 
     def language_root(self, lang: str) -> str:
         """Return the folder of a language's site, relative to the site root ('' or 'en/')."""
@@ -33,9 +39,9 @@ class SiteUrls:
         """Return the full URL of a page path in a language."""
         return self.site_url.rstrip("/") + "/" + self.language_root(lang) + path
 
-    def download_path(self, slug: str, lang: str) -> str:
-        """Return a leaflet PDF's path from the site root."""
-        return f"downloads/{lang}/{slug}.pdf"
+    def download_path(self, slug: str, lang: str, suffix: str = ".pdf") -> str:
+        """Return the path of a leaflet's file from the site root ('downloads/en/x.pdf', 'downloads/en/x-phone.pdf')."""
+        return f"downloads/{lang}/{slug}{suffix}"
 
     def resolve_relative(self, stem: str, link: str) -> str:
         """Turn a Markdown link in a page ('../x/y', without .md) into the linked page's path."""
