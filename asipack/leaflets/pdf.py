@@ -100,7 +100,7 @@ def check_fit(document, job: LeafletJob) -> None:
 
 
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(file://[^"]+)"')
-FILE_IN_MESSAGE = re.compile(r"(file://\S+?)[\s:,;]*$|(file://\S+?)[:,;]?\s")
+FILE_IN_MESSAGE = re.compile(r"(file://[^\s'\"]+?)['\"]?[:,;]?(?:\s|$)")
 
 
 @functools.cache
@@ -122,7 +122,7 @@ def attribute(messages: list[str], html: str) -> list[tuple[str | None, str]]:
         source = next((urllib.parse.urlsplit(url).path for url in sheets if message in stylesheet_warnings(url)), None)
         named = FILE_IN_MESSAGE.search(message)
         if source is None and named:
-            source = urllib.parse.unquote(urllib.parse.urlsplit(named.group(1) or named.group(2)).path)
+            source = urllib.parse.unquote(urllib.parse.urlsplit(named.group(1)).path)
         found.append((source, message))
     return found
 
