@@ -180,8 +180,8 @@ def test_a_template_string_missing_from_the_catalog_template_is_an_error(tmp_pac
 
 
 def test_an_organisation_file_with_a_missing_or_unknown_key_or_logo_is_an_error(tmp_pack):
-    root = tmp_pack({"content/organisation.yml": "name: Puskesmas Uji\nfax: '021'\nlogo: logo.svg\n"})
+    root = tmp_pack({"content/organisation.yml": "phone: '(021) 555 0100'\nfax: '021'\nlogo: logo.svg\n"})
     report = problems_of(root)
-    assert "content/organisation.yml: error: required key 'phone' is missing" in report
+    assert "content/organisation.yml: error: required key 'name' is missing" in report
     assert "content/organisation.yml:2: error: unknown key 'fax'" in report
     assert "content/organisation.yml:3: error: logo 'logo.svg' does not exist" in report

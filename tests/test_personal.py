@@ -62,7 +62,7 @@ FIRST_LEAFLETS = {
         name: Puskesmas Uji
         phone: "(021) 555 0100"
         referrals:
-          - {name: Bidan Sari, role: bidan, phone: "+62 812 0000 0002"}
+          - {name: Bidan Sari, role: midwife, phone: "+62 812 0000 0002"}
         closures: [2026-12-18]
         """,
     "content/leaflets.yml": """\
