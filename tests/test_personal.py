@@ -362,7 +362,7 @@ def test_every_valid_row_becomes_a_pack_in_her_language(made):
                 "Home visit 1: by Monday, 23 November 2026 (within 72 hours of the birth). This date has passed.",
                 "Tele-counselling 1: around Friday, 4 December 2026 (when your baby is 2 weeks old)",
                 "Monitoring check: around Thursday, 31 December 2026",
-                "Referral contacts: Bidan Sari (bidan): +62 812 0000 0002",
+                "Referral contacts: Bidan Sari (midwife): +62 812 0000 0002",
                 "Yuli Hartati",
                 "(021) 000 0303",
             ],

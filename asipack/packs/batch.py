@@ -34,7 +34,7 @@ from asipack.packs.plan import Visit, return_plan, visit_schedule
 from asipack.packs.privacy import PACK_PATTERN, write_private
 from asipack.packs.workdays import WorkingDays
 from asipack.render.formatting import format_fact, format_number
-from asipack.render.i18n import load_translations
+from asipack.render.i18n import load_translations, role_names
 
 NO_BREAK_SPACE = "\u00a0"
 
@@ -159,6 +159,7 @@ def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str
         contents=[title for title, _ in context.contents[lang]],
         fact=fact,
         org=context.organisation,
+        roles=role_names(load_translations(context.root, lang)),
         edition=EDITION,
         css_uri=(leaflets / "print.css").as_uri(),
         format_css_uri=(leaflets / "personal.css").as_uri(),
