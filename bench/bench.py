@@ -3,7 +3,12 @@
 Figures: (1) a full clean build; (2) the raw sequential cost of the same work: `mkdocs build`
 of every language plus WeasyPrint writing the same leaflet HTML one after another in one warm
 process; (3) a rebuild with nothing changed; (4) a rebuild after editing one page; and the peak
-memory of the build. Usage: python bench/bench.py   (last line: full/raw=… noop/full=… onepage/full=…)
+memory of the build. While the raw tools write the leaflets, each one's layout is timed
+(WeasyPrint's render, in CPU seconds of that process, so other work on the machine counts
+less): bench prints every leaflet's seconds per page and how the slowest compares with the
+median. Usage: python bench/bench.py
+(last line: full/raw=… slowest/median=… noop/full=… onepage/full=…; the targets are full/raw at
+most 0.5 and slowest/median at most 3)
 """
 
 from __future__ import annotations
@@ -75,10 +80,15 @@ started = time.perf_counter()
 for config in configs:
     mkdocs_build(config)
 mkdocs_seconds = time.perf_counter() - started
+layouts = []
 started = time.perf_counter()
 for job in jobs:
-    weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
-print(json.dumps({"mkdocs": mkdocs_seconds, "weasyprint": time.perf_counter() - started, "leaflets": len(jobs)}))
+    laid_out = time.process_time()
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant="pdf/ua-1")
+    layout = time.process_time() - laid_out
+    document.write_pdf(pdf_variant="pdf/ua-1")
+    layouts.append({"name": job.target.relative_to(scratch / "downloads").as_posix(), "pages": len(document.pages), "seconds": layout})
+print(json.dumps({"mkdocs": mkdocs_seconds, "weasyprint": time.perf_counter() - started, "leaflets": len(jobs), "layouts": layouts}))
 """
 
 
@@ -103,6 +113,12 @@ def main() -> None:
         onepage = statistics.median(onepage_runs)
         edit_one_word(root / EDITED_BOOKLET_PAGE)
         booklet_page, _ = timed_build(root)
+    per_page = sorted(((item["seconds"] / item["pages"], item) for item in raw["layouts"]), key=lambda pair: -pair[0])
+    median = statistics.median(seconds for seconds, _ in per_page)
+    slowest, slowest_item = per_page[0]
+    print("layout per leaflet (CPU s/page, slowest first):")
+    for seconds, item in per_page:
+        print(f"  {item['name']:42} {item['pages']:3d} page(s) {item['seconds']:6.2f} s  {seconds:5.3f} s/page")
     print(f"leaflets: {raw['leaflets']} PDFs")
     print(f"full clean build:       {full:7.2f} s   (peak memory {peak / 1024:.0f} MiB)")
     print(f"raw tools, sequential:  {raw_total:7.2f} s   (mkdocs build {raw['mkdocs']:.2f} s + WeasyPrint {raw['weasyprint']:.2f} s)")
@@ -111,7 +127,10 @@ def main() -> None:
     print(
         f"booklet-page edit:      {booklet_page:7.2f} s   ({EDITED_BOOKLET_PAGE}: its leaflet and the booklet; {booklet_page / full:.3f} of full)"
     )
-    print(f"full/raw={full / raw_total:.2f} noop/full={noop / full:.3f} onepage/full={onepage / full:.3f}")
+    print(f"layout per page:        median {median:.3f} s, slowest {slowest:.3f} s ({slowest_item['name']})")
+    print(
+        f"full/raw={full / raw_total:.2f} slowest/median={slowest / median:.2f} noop/full={noop / full:.3f} onepage/full={onepage / full:.3f}"
+    )
 
 
 if __name__ == "__main__":
