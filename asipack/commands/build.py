@@ -14,6 +14,7 @@ from typing import Any
 from asipack.commands.check import load_checked_pack
 from asipack.leaflets.cache import LeafletCache
 from asipack.leaflets.docx import write_docx
+from asipack.leaflets.html import LeafletJob, LeafletResult
 from asipack.leaflets.jobs import in_job_order, leaflet_jobs, reuse_cached, site_urls
 from asipack.leaflets.pool import Rendering
 from asipack.model.errors import ContentError, Problem
@@ -54,6 +55,32 @@ def write_editable_documents(pack: Pack, rendered: dict[str, dict[str, RenderedP
         if leaflet.docx:
             for lang, page in rendered[leaflet.page].items():
                 write_docx(page.html, title=page.page.title, lang=lang, target=downloads / lang / f"{leaflet.slug}{DOCX_SUFFIX}")
+
+
+FULLEST_LAST_PAGE = 0.85  # a leaflet at its page budget keeps this much of its last page free to grow
+
+
+def headroom_warnings(jobs: list[LeafletJob], results: list[LeafletResult]) -> list[Problem]:
+    """Warn about every leaflet at its page budget whose last page is fuller than FULLEST_LAST_PAGE.
+
+    Such a leaflet breaks its budget the day a translator lengthens a label or an organisation
+    adds a contact; the warning names it and its fill while there is still room to act.
+    """
+    found = []
+    for job, result in zip(jobs, results):
+        if result.pages >= job.page_budget and result.fill > FULLEST_LAST_PAGE:
+            edition = f" ({job.variant} edition)" if job.variant else ""
+            found.append(
+                Problem(
+                    job.title,
+                    None,
+                    f"leaflet '{job.slug}'{edition} is at its budget of {job.page_budget} page(s) and its last page is "
+                    f"{result.fill:.0%} full: keep it at most {FULLEST_LAST_PAGE:.0%} full, so a longer label or "
+                    "contact still fits (shorten the page, or raise 'pages' in content/leaflets.yml)",
+                    "warning",
+                )
+            )
+    return found
 
 
 def build(
@@ -99,6 +126,7 @@ def build(
         for job, result in zip(jobs, report.leaflets):
             for source, message in result.warnings:
                 report.warnings.append(Problem(source or job.title, None, f"WeasyPrint: {message}", "warning"))
+        report.warnings += headroom_warnings(jobs, report.leaflets)
         report.warnings += [Problem("mkdocs.yml", None, f"MkDocs: {m}", "warning") for m in site_warnings]
         if strict and report.warnings:
             raise ContentError(report.warnings, strict=True)

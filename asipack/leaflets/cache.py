@@ -11,6 +11,8 @@ from asipack.leaflets.html import LeafletJob, LeafletResult
 from asipack.model.files import atomic_file, write_text_atomic
 from asipack.model.fingerprint import cache_directory
 
+RECORD_KEYS = {"pages", "warnings", "fill"}
+
 
 class LeafletCache:
     """PDFs by the hash of their HTML and the environment, with their page count and warnings."""
@@ -31,13 +33,18 @@ class LeafletCache:
             stored = json.loads(record.read_text())
         except ValueError:  # a record cut short: render again
             return None
+        if not isinstance(stored, dict) or not RECORD_KEYS <= stored.keys():  # a record from an older asipack
+            return None
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf, target)
+        with atomic_file(target) as partial:
+            shutil.copyfile(pdf, partial)
         return stored
 
     def keep(self, job: LeafletJob, result: LeafletResult) -> None:
         """Keep a leaflet just rendered, by its job's HTML and budget, with its page count and warnings."""
-        self.store(self.key(job.html, job.page_budget), result.target, {"pages": result.pages, "warnings": result.warnings})
+        self.store(
+            self.key(job.html, job.page_budget), result.target, {"pages": result.pages, "warnings": result.warnings, "fill": result.fill}
+        )
 
     def store(self, key: str, source: Path, record: dict) -> None:
         """Keep a rendered PDF and its record (written atomically)."""

@@ -46,6 +46,7 @@ class LeafletJob:
     title: str
     imposed_target: Path | None = None  # an A5 booklet is also imposed on A4 for duplex printing
     variant: str = ""  # "" for the leaflet in its catalogue format, PHONE_FORMAT for its phone edition
+    fit_record: Path | None = None  # where its lines by part are kept each time it fits its budget
 
 
 @dataclass
@@ -58,6 +59,7 @@ class LeafletResult:
     pages: int
     size: int
     warnings: list[tuple[str | None, str]]  # (the file a warning is about, or None for the page; WeasyPrint's message)
+    fill: float  # how full its last page is, from 0 to 1 (each column counted)
 
 
 @functools.cache

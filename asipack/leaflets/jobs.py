@@ -11,6 +11,7 @@ from asipack.leaflets.cache import LeafletCache
 from asipack.leaflets.html import PHONE_FORMAT, LeafletJob, LeafletResult, leaflet_html
 from asipack.leaflets.impose import impose_booklet
 from asipack.leaflets.pool import render_leaflets
+from asipack.model.fingerprint import cache_directory
 from asipack.model.pack import Leaflet, Pack
 from asipack.render.markdown import RenderedPage
 from asipack.site.downloads import PHONE_SUFFIX, PRINT_SUFFIX
@@ -36,6 +37,7 @@ def leaflet_jobs(
 ) -> list[LeafletJob]:
     """Return one job per leaflet per language, and one more for its phone edition: every leaflet of the catalogue, or the ones given."""
     codes = list(languages) if languages is not None else [language.code for language in pack.languages]
+    fits = cache_directory(pack.root) / "fits"  # each leaflet's lines by part when it last fitted its budget
     jobs = []
     for leaflet in pack.leaflets.values() if leaflets is None else leaflets:
         for lang in codes:
@@ -50,6 +52,7 @@ def leaflet_jobs(
                     page_budget=leaflet.pages,
                     title=f"{leaflet.page}.{lang}.md",
                     imposed_target=downloads_dir / lang / f"{leaflet.slug}{PRINT_SUFFIX}.pdf" if leaflet.format == "a5-booklet" else None,
+                    fit_record=fits / lang / f"{leaflet.slug}.json",
                 )
             )
             if leaflet.phone and phone_editions:
@@ -63,6 +66,7 @@ def leaflet_jobs(
                         page_budget=leaflet.phone_pages,
                         title=f"{leaflet.page}.{lang}.md",
                         variant=PHONE_FORMAT,
+                        fit_record=fits / lang / f"{leaflet.slug}{PHONE_SUFFIX}.json",
                     )
                 )
     return jobs
@@ -83,6 +87,7 @@ def reuse_cached(jobs: list[LeafletJob], cache: LeafletCache) -> tuple[dict[int,
             record["pages"],
             job.target.stat().st_size,
             [(source, message) for source, message in record["warnings"]],
+            record["fill"],
         )
         if job.imposed_target is not None:
             impose_booklet(job.target, job.imposed_target)

@@ -1,102 +1,73 @@
 """Write leaflet PDFs with WeasyPrint (PDF/UA-1), enforcing each leaflet's page budget.
 
-This is the only module that imports WeasyPrint. A leaflet that needs more pages than its
-budget, or a fixed-height box whose content spills out (WeasyPrint would clip it silently),
-fails with a message that says how much is over. PDFs are written to a temporary name and
-renamed, so a failed render never leaves half a file.
+This module and leaflets/layout.py (which measures a laid-out page) are the only ones that
+import WeasyPrint. A leaflet that needs more pages than its budget, or a fixed-height box whose
+content spills out (WeasyPrint would clip it silently), fails with a message that says how much
+is over and which part grew (page text, template strings, organisation block) since the last
+layout that fitted; each layout that fits is remembered for that. PDFs are written to a
+temporary name and renamed, so a failed render never leaves half a file.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import urllib.parse
+from pathlib import Path
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 
 from asipack.leaflets.html import LeafletJob, LeafletResult
 from asipack.leaflets.impose import impose_booklet
+from asipack.leaflets.layout import clipped_boxes, growth, last_page_fill, lines_by_part
 from asipack.model.errors import BudgetError, logged_warnings
-from asipack.model.files import atomic_file
+from asipack.model.files import atomic_file, write_text_atomic
 
 PDF_VARIANT = "pdf/ua-1"
-MM_PER_PX = 25.4 / 96
-TOLERANCE_PX = 1.0
 
 
 # WeasyPrint's warning when no installed font has a glyph for a character (it draws an empty box)
 NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: .* \(U\+([0-9A-F]{4,6})\)")
 
 
-def box_label(box) -> str:
-    """Describe a layout box for a person: its element and classes."""
-    element = getattr(box, "element", None)
-    if element is None:
-        return type(box).__name__
-    classes = element.get("class")
-    return f"<{element.tag}{' class=' + repr(classes) if classes else ''}>"
-
-
-def descendants(box):
-    """Yield every box inside a box."""
-    for child in getattr(box, "children", []) or []:
-        yield child
-        yield from descendants(child)
-
-
-def clipped_boxes(page) -> list[str]:
-    """Find fixed-height boxes on a page whose content reaches past their bottom edge."""
-    found = []
-    for box in descendants(page._page_box):
-        height = box.style["height"] if hasattr(box, "style") else "auto"
-        if height == "auto" or not hasattr(box, "content_box_y"):
-            continue
-        bottom = box.content_box_y() + box.height
-        lowest = max(
-            (child.position_y + child.margin_height() for child in descendants(box) if hasattr(child, "margin_height")),
-            default=bottom,
-        )
-        if lowest > bottom + TOLERANCE_PX:
-            found.append(f"{box_label(box)} is {(lowest - bottom) * MM_PER_PX:.0f} mm too short for its content")
-    return found
-
-
-def flow_boxes(box):
-    """Yield every box of a page's own flow: the page-margin boxes (running footer, page number) left out."""
-    for child in getattr(box, "children", []) or []:
-        if isinstance(child, MarginBox):
-            continue
-        yield child
-        yield from flow_boxes(child)
-
-
-def used_height_fraction(page) -> float:
-    """Return how much of a page's content area its flow fills, from 0 to 1 (the footer in the margin does not count)."""
-    page_box = page._page_box
-    top = page_box.content_box_y()
-    lowest = max(
-        (b.position_y + b.margin_height() for b in flow_boxes(page_box) if hasattr(b, "margin_height")),
-        default=top,
-    )
-    return max(0.0, min(1.0, (lowest - top) / page_box.height))
-
-
 def check_fit(document, job: LeafletJob) -> None:
-    """Raise BudgetError if the leaflet needs more pages than its budget or a box clips content."""
+    """Raise BudgetError if the leaflet needs more pages than its budget or a box clips content.
+
+    The message says how much is over and which part grew since the last layout that fitted.
+    """
     pages = len(document.pages)
     name = f"leaflet '{job.slug}' ({job.lang}{', ' + job.variant + ' edition' if job.variant else ''})"
     if pages > job.page_budget:
-        extra = pages - job.page_budget - 1 + used_height_fraction(document.pages[-1])
+        extra = pages - job.page_budget - 1 + last_page_fill(document)
         raise BudgetError(
-            f"{name} needs {pages} pages but its budget is {job.page_budget}: "
-            f"about {extra:.1f} page(s) too long. Shorten the page content/{job.title} "
-            f"or raise 'pages' in content/leaflets.yml."
+            f"{name} needs {pages} pages but its budget is {job.page_budget}: about {extra:.1f} page(s) too long. "
+            f"{growth(read_fit(job.fit_record), lines_by_part(document))} "
+            f"Shorten the page content/{job.title}, the template strings (templates/leaflets/, translations/{job.lang}/) "
+            f"or the organisation's details, or raise 'pages' in content/leaflets.yml."
         )
     for number, page in enumerate(document.pages, start=1):
         for problem in clipped_boxes(page):
             raise BudgetError(f"{name}, page {number}: {problem}; it would be cut off in print.")
+
+
+def read_fit(record: Path | None) -> dict[str, int] | None:
+    """Return the lines by part of the last layout of a leaflet that fitted its budget (None: none kept, or unreadable)."""
+    if record is None or not record.is_file():
+        return None
+    try:
+        lines = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return lines if isinstance(lines, dict) else None
+
+
+def keep_fit(record: Path | None, document) -> None:
+    """Remember a layout that fitted its budget: its lines by part, for a later overflow message."""
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(record, json.dumps(lines_by_part(document), sort_keys=True))
 
 
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(file://[^"]+)"')
@@ -132,11 +103,20 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
     with logged_warnings("weasyprint") as warnings:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant=PDF_VARIANT, font_config=shared_font_config())
         check_fit(document, job)
+        keep_fit(job.fit_record, document)
         with atomic_file(job.target) as partial:
             document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
         if job.imposed_target is not None:
             impose_booklet(job.target, job.imposed_target)
-    return LeafletResult(job.slug, job.lang, job.target, len(document.pages), job.target.stat().st_size, attribute(warnings, job.html))
+    return LeafletResult(
+        job.slug,
+        job.lang,
+        job.target,
+        len(document.pages),
+        job.target.stat().st_size,
+        attribute(warnings, job.html),
+        last_page_fill(document),
+    )
 
 
 _font_config = None
