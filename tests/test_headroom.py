@@ -130,6 +130,7 @@ def test_an_overflow_without_an_earlier_fit_gives_the_lines_of_each_part():
     assert growth(None, {"page text": 90, "template strings": 12, "organisation block": 5}) == (
         "No earlier layout of it fitted to compare with; it has these lines: the page text 90, the template strings 12, the organisation block 5."
     )
-    assert growth({"page text": 90, "template strings": 12, "organisation block": 5}, {"page text": 90, "template strings": 13, "organisation block": 9}) == (
-        "Since the last layout that fitted, the template strings grew by 1 line and the organisation block by 4 lines."
-    )
+    assert growth(
+        {"page text": 90, "template strings": 12, "organisation block": 5},
+        {"page text": 90, "template strings": 13, "organisation block": 9},
+    ) == ("Since the last layout that fitted, the template strings grew by 1 line and the organisation block by 4 lines.")
