@@ -102,6 +102,14 @@ def test_ticks_lines_and_tables_are_kept_for_writing(renderer, tmp_path):
     assert all(row.height is not None for row in table.rows[1:])
 
 
+def test_a_two_line_write_in_area_keeps_two_ruled_lines(tmp_path):
+    html = '<h1>T</h1><p>What works well:</p><div class="lines two"></div><p>Notes:</p><div class="lines"></div>'
+    write_docx(html, title="T", lang="en", target=tmp_path / "t.docx")
+    body = docx.Document(str(tmp_path / "t.docx")).element.body
+    controls = [sdt for sdt in body.iter(qn("w:sdt")) if sdt.find(qn("w:sdtPr")).find(qn("w:tag")).get(qn("w:val")) == "lines"]
+    assert [len(sdt.find(qn("w:sdtContent")).findall(qn("w:p"))) for sdt in controls] == [2, 3]
+
+
 def test_the_same_page_gives_the_same_bytes(renderer, tmp_path):
     write(renderer, "employers/model-policy", "id", tmp_path / "one.docx")
     write(renderer, "employers/model-policy", "id", tmp_path / "two.docx")

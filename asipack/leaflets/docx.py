@@ -13,6 +13,7 @@ What becomes what:
                          <span class="blank"></span> (or "blank wide") and any run of four or
                          more underscores ("____") in the text
   <div class="lines">    a content control (tag "lines") around three ruled, empty paragraphs
+                         (two for <div class="lines two">)
   <div class="page-break">  a page break
   checklist items        a tick box content control (tag "tick") before the item's text
   empty table cells      left empty, in rows tall enough to write in
@@ -170,7 +171,7 @@ class _Writer:
         elif tag == "table":
             self.table(element, container=container)
         elif tag == "div" and "lines" in classes(element):
-            self.lines(container)
+            self.lines(container, count=2 if "two" in classes(element) else 3)
         elif tag == "div" and "page-break" in classes(element):
             container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif tag == "div" and "checklist" in classes(element):
@@ -233,13 +234,13 @@ class _Writer:
                 self.inlines(paragraph, cell, bold=cell.tag == "th")
         container.add_paragraph()  # Word joins two tables that touch
 
-    def lines(self, container) -> None:
-        """Write three ruled lines to write on, inside one content control."""
+    def lines(self, container, *, count: int = 3) -> None:
+        """Write ruled lines to write on (three unless told), inside one content control."""
         anchor = container.add_paragraph()  # put in place by python-docx (before the section properties)
         sdt = self.content_control(tag="lines", label=FIELD_LABEL.get(self.lang, "Fill in here"), kind="richText")
         content = OxmlElement("w:sdtContent")
         sdt.append(content)
-        for _ in range(3):
+        for _ in range(count):
             paragraph = OxmlElement("w:p")
             properties = OxmlElement("w:pPr")
             borders = OxmlElement("w:pBdr")
