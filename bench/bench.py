@@ -3,10 +3,11 @@
 Figures: (1) a full clean build; (2) the raw sequential cost of the same work: `mkdocs build`
 of every language plus WeasyPrint writing the same leaflet HTML one after another in one warm
 process; (3) a rebuild with nothing changed; (4) a rebuild after editing one page; and the peak
-memory of the build. While the raw tools write the leaflets, each one's layout is timed
-(WeasyPrint's render, in CPU seconds of that process, so other work on the machine counts
-less): bench prints every leaflet's seconds per page and how the slowest compares with the
-median. Usage: python bench/bench.py
+memory of the build. After the raw tools have written the leaflets, each one's layout is timed
+on its own (WeasyPrint's render, in CPU seconds of that process so other work on the machine
+counts less, with the fonts already decoded and the previous leaflet's garbage collected, so a
+font load or a collection pause is not blamed on the leaflet it falls in): bench prints every
+leaflet's seconds per page and how the slowest compares with the median. Usage: python bench/bench.py
 (last line: full/raw=… slowest/median=… noop/full=… onepage/full=…; the targets are full/raw at
 most 0.5 and slowest/median at most 3)
 """
@@ -80,15 +81,27 @@ started = time.perf_counter()
 for config in configs:
     mkdocs_build(config)
 mkdocs_seconds = time.perf_counter() - started
-layouts = []
 started = time.perf_counter()
 for job in jobs:
+    weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
+weasyprint_seconds = time.perf_counter() - started
+# Each leaflet's layout on its own: fonts decoded once beforehand (one FontConfiguration kept
+# from a first render) and the previous leaflet's garbage collected before the clock starts,
+# so what is timed is this leaflet's layout, not a font load or a collection pause that
+# happens to fall in it.
+import gc
+from weasyprint.text.fonts import FontConfiguration
+font_config = FontConfiguration()
+weasyprint.HTML(string=jobs[0].html, base_url=jobs[0].base_url).render(pdf_variant="pdf/ua-1", font_config=font_config)
+layouts = []
+for job in jobs:
+    gc.collect()
     laid_out = time.process_time()
-    document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant="pdf/ua-1")
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(pdf_variant="pdf/ua-1", font_config=font_config)
     layout = time.process_time() - laid_out
-    document.write_pdf(pdf_variant="pdf/ua-1")
     layouts.append({"name": job.target.relative_to(scratch / "downloads").as_posix(), "pages": len(document.pages), "seconds": layout})
-print(json.dumps({"mkdocs": mkdocs_seconds, "weasyprint": time.perf_counter() - started, "leaflets": len(jobs), "layouts": layouts}))
+    del document
+print(json.dumps({"mkdocs": mkdocs_seconds, "weasyprint": weasyprint_seconds, "leaflets": len(jobs), "layouts": layouts}))
 """
 
 

@@ -18,7 +18,7 @@ from asipack.packs.plan import VISIT_KEYS, return_plan, visit_schedule
 from asipack.packs.workdays import WorkingDays, working_days
 
 from .conftest import TODAY
-from .test_personal import FACTS, FIRST_LEAFLETS, ROWS, make, pack_path, run_cli, text_of, write_pack, write_register
+from .test_personal import FACTS, FIRST_LEAFLETS, PLAN_PAGE, ROWS, make, pack_path, run_cli, text_of, write_pack, write_register
 
 DAY = datetime.timedelta(days=1)
 # Fictional. Row 5: every visit has passed. Row 6: back at work 7 days after the pack is made.
@@ -158,7 +158,7 @@ def test_a_visit_that_has_passed_is_shown_as_past_and_a_row_whose_every_visit_pa
 def test_an_early_return_gets_a_caution_in_the_plan_and_on_the_console(run):
     _, _, report = run
     assert "row 6: return in 7 days: the plan starts expressing now" in [str(note) for note in report.notes]
-    plan = text_of(pack_path(report, 6), pages=[2])
+    plan = text_of(pack_path(report, 6), pages=[PLAN_PAGE])
     assert "Your first day back is in 7 days, sooner than this plan usually starts. So start expressing and storing milk now." in plan
     assert "From Saturday, 28 November 2026: practise expressing, then express and store milk every day" in plan
     assert "Between Saturday, 28 November 2026 and Tuesday, 1 December 2026: a trial day" in plan

@@ -50,7 +50,10 @@ FAMILY_AUDIENCES = ("families", "caregivers")
 FAMILY_FORMAT = "a4"
 
 
-FIRST_LEAFLETS = ("danger-signs", "fridge-card")  # by catalogue slug: right after her own pages, when the catalogue has them
+DANGER_SIGNS = "danger-signs"  # by catalogue slug: right after her cover, when the catalogue has it
+
+
+FIRST_LEAFLETS = (DANGER_SIGNS, "fridge-card")  # the danger signs, her plan, then the fridge card: before the other leaflets
 
 
 def family_leaflets(pack: Pack) -> list[Leaflet]:
@@ -62,6 +65,11 @@ def family_leaflets(pack: Pack) -> list[Leaflet]:
         for leaflet in pack.leaflets.values()
         if leaflet.audience in FAMILY_AUDIENCES and leaflet.format == FAMILY_FORMAT and leaflet.slug not in FIRST_LEAFLETS
     ]
+
+
+def plan_after(leaflets: Sequence[Leaflet]) -> int:
+    """Return how many leaflets of the pack come before her plan: the danger signs (right after her cover), if there."""
+    return 1 if leaflets and leaflets[0].slug == DANGER_SIGNS else 0
 
 
 def static_leaflet_jobs(pack: Pack, languages: Iterable[str], scratch: Path) -> list[Any]:
@@ -223,6 +231,7 @@ def make_packs(
             ]
             context.static_packs[lang] = scratch / f"static-{lang}.pdf"
             context.contents[lang] = join_static_pack(pack, lang, files, context.static_packs[lang])
+        context.plan_after = plan_after(family_leaflets(pack))
         report.static_seconds = time.perf_counter() - started
         tasks = batches(register.mothers, resolved, batch_size(len(register.mothers), workers))
         echo(f"packs: {len(register.mothers)} in {len(tasks)} batch(es) on {workers} worker(s)")

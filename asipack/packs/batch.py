@@ -2,13 +2,15 @@
 
 Each personal page (her cover, her plan) is a part of its own and is followed by a blank page,
 so that when the pack is printed double-sided every part starts on the front of a sheet (the
-static pack of leaflets is padded the same way when it is joined). A name that the installed
+static pack of leaflets is padded the same way when it is joined). Her cover comes first, then
+the danger signs, then her plan (if she has one), then the rest of the static pack. A name that the installed
 fonts cannot draw is found from WeasyPrint's own report of the characters it drew as empty
 boxes: her pages are laid out again without it, and her row gets a note.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import io
@@ -61,6 +63,7 @@ class PersonalContext:
     facts: dict[str, Fact]
     static_packs: dict[str, Path]  # language -> the family leaflets joined, tagged
     contents: dict[str, list[tuple[str, int]]]  # language -> (leaflet title, first page) in the static pack
+    plan_after: int = 0  # how many parts of the static pack come before her plan (the danger signs: 1)
     today: datetime.date | None = None  # the day the packs are made (None: nothing is past)
     days: WorkingDays = field(default_factory=WorkingDays)
 
@@ -137,6 +140,24 @@ def personal_template(root: Path, lang: str) -> Any:
     return template_environment(root, lang).get_template("personal.html.j2")
 
 
+def plan_page(context: PersonalContext, lang: str) -> int:
+    """Return the page of the static pack before which her plan goes (0: right after her cover)."""
+    parts = context.contents[lang]
+    return parts[context.plan_after][1] if context.plan_after < len(parts) else STATIC_END
+
+
+STATIC_END = -1  # "after the last page of the static pack"
+
+
+def part_titles(context: PersonalContext, lang: str, *, with_plan: bool) -> list[str]:
+    """Return the titles of the parts after her cover, in pack order, for the cover's "In this pack"."""
+    titles = [title for title, _ in context.contents[lang]]
+    if with_plan:
+        _ = load_translations(context.root, lang).gettext
+        titles.insert(context.plan_after, _("Your return-to-work plan"))
+    return titles
+
+
 def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str, omit: dict[int, frozenset[str]] | None = None) -> str:
     """Return one HTML document with the personal pages of several mothers of one language.
 
@@ -156,7 +177,8 @@ def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str
             mother_view(mother, context.facts, locale, today=context.today, days=context.days, omit=omit.get(mother.row, frozenset()))
             for mother in mothers
         ],
-        contents=[title for title, _ in context.contents[lang]],
+        contents=part_titles(context, lang, with_plan=False),
+        contents_with_plan=part_titles(context, lang, with_plan=True),
         fact=fact,
         org=context.organisation,
         roles=role_names(load_translations(context.root, lang)),
@@ -201,14 +223,17 @@ class BatchTask:
     targets: list[Path]
 
 
-def outline_entries(context: PersonalContext, lang: str, personal_pages: int) -> list[tuple[str, int]]:
-    """Return the bookmarks of a pack: the personal pages, then each leaflet."""
+def outline_entries(context: PersonalContext, lang: str, plan_at: int | None) -> list[tuple[str, int]]:
+    """Return the bookmarks of a pack: her cover, each leaflet, and her plan (at page plan_at, if she has one)."""
 
     _ = load_translations(context.root, lang).gettext
+    cover = 2  # her cover and the blank page behind it
     entries = [(_("Your visits and contacts"), 0)]
-    if personal_pages > 2:
-        entries.append((_("Your return-to-work plan"), 2))
-    return entries + [(title, page + personal_pages) for title, page in context.contents[lang]]
+    for title, page in context.contents[lang]:
+        entries.append((title, page + cover + (2 if plan_at is not None and page + cover >= plan_at else 0)))
+    if plan_at is not None:
+        entries.append((_("Your return-to-work plan"), plan_at))
+    return sorted(entries, key=lambda entry: entry[1])
 
 
 def unprintable_fields(mother: Mother, missing: set[str]) -> frozenset[str]:
@@ -257,6 +282,7 @@ def make_batch(task: BatchTask) -> BatchResult:
     with pikepdf.open(io.BytesIO(data)) as batch:
         source_tree = merge.structure(batch)
         base = pikepdf.open(context.static_packs[task.lang])
+        static_plan_page = plan_page(context, task.lang)
         try:
             for mother, pages, target in zip(task.mothers, groups, task.targets):
                 if len(pages) != expected_pages(mother):
@@ -275,10 +301,12 @@ def make_batch(task: BatchTask) -> BatchResult:
                     for name in sorted(omit.get(mother.row, ()))
                 ]
                 try:
-                    padded = with_blanks(batch, pages)
-                    with merge.inserted(base, batch, padded, at=0, source_tree=source_tree):
-                        merge.set_outline(base, outline_entries(context, task.lang, len(padded)))
-                        write_private(target, functools.partial(merge.save, base))
+                    cover, plan = with_blanks(batch, pages[:1]), with_blanks(batch, pages[1:])
+                    plan_at = (len(base.pages) if static_plan_page == STATIC_END else static_plan_page) + len(cover)
+                    with merge.inserted(base, batch, cover, at=0, source_tree=source_tree):
+                        with merge.inserted(base, batch, plan, at=plan_at, source_tree=source_tree) if plan else contextlib.nullcontext():
+                            merge.set_outline(base, outline_entries(context, task.lang, plan_at if plan else None))
+                            write_private(target, functools.partial(merge.save, base))
                     results.append(RowResult(mother.row, notes=notes))
                 except Exception as error:
                     results.append(RowResult(mother.row, f"its pack could not be written ({type(error).__name__})"))
