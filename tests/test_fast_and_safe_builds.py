@@ -212,3 +212,31 @@ def test_ctrl_c_stops_the_build_at_once_keeps_what_was_rendered_and_leaves_site_
     kept = list((root / ".cache" / "asipack" / "leaflets").glob("*.pdf"))
     assert len(kept) > 2, "the leaflets rendered before Ctrl-C are in the cache"
     assert quiet_build(root, site).reused >= len(kept) - 2, "the next build reuses them"
+
+
+def font_folder() -> str:
+    """In a worker: lay out a page with the pack's own fonts; return where its fonts were decoded to."""
+    from asipack.leaflets import pdf
+
+    render_with_pack_fonts(pdf)
+    return str(pdf.shared_font_config()._folder)
+
+
+def render_with_pack_fonts(pdf) -> None:
+    import weasyprint
+
+    css = (Path(__file__).resolve().parent.parent / "templates" / "leaflets" / "print.css").as_uri()
+    html = f'<link rel="stylesheet" href="{css}"><p>Susui bayi sesering mungkin.</p>'
+    weasyprint.HTML(string=html).render(font_config=pdf.shared_font_config())
+
+
+def test_each_worker_decodes_its_fonts_into_its_own_folder_even_when_its_parent_rendered_first():
+    """Workers that shared their parent's font folder rewrote each other's font files and died of SIGBUS."""
+    from asipack.leaflets import pdf
+
+    render_with_pack_fonts(pdf)  # the parent has a font configuration with decoded fonts, as in a test run
+    parent = str(pdf.shared_font_config()._folder)
+    with pool.start_pool(2) as workers:
+        folders = [future.result() for future in [workers.submit(font_folder) for _ in range(4)]]
+    assert parent not in folders and len(set(folders)) == 2, (parent, folders)
+    assert Path(parent).is_dir(), "a worker never deletes its parent's fonts"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import urllib.parse
 from pathlib import Path
@@ -120,6 +121,8 @@ def write_leaflet(job: LeafletJob) -> LeafletResult:
 
 
 _font_config = None
+_font_config_pid: int | None = None
+_inherited_font_configs: list = []  # what a forked worker inherited: kept, never used
 
 
 def shared_font_config():
@@ -127,10 +130,17 @@ def shared_font_config():
 
     WeasyPrint's own way to render many documents with the same fonts: each face is decoded
     and registered with Fontconfig the first time, and found again by its descriptors after.
+    A forked worker makes its own. The one it inherits writes decoded fonts into its parent's
+    folder, and two workers rewriting a font file there while another has it mapped crash with
+    SIGBUS. The inherited one is kept, unused: dropping it would make its clean-up delete the
+    parent's font files.
     """
-    global _font_config
-    if _font_config is None:
+    global _font_config, _font_config_pid
+    if _font_config is None or _font_config_pid != os.getpid():
+        if _font_config is not None:
+            _inherited_font_configs.append(_font_config)
         _font_config = FontConfiguration()
+        _font_config_pid = os.getpid()
     return _font_config
 
 
