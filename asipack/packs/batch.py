@@ -3,9 +3,9 @@
 Each personal page (her cover, her plan) is a part of its own and is followed by a blank page,
 so that when the pack is printed double-sided every part starts on the front of a sheet (the
 static pack of leaflets is padded the same way when it is joined). Her cover comes first, then
-the danger signs, then her plan (if she has one), then the rest of the static pack. A name that the installed
-fonts cannot draw is found from WeasyPrint's own report of the characters it drew as empty
-boxes: her pages are laid out again without it, and her row gets a note.
+the danger signs, then her plan (if she has one), then the rest of the static pack. A name that
+the installed fonts cannot draw is found from WeasyPrint's own report of the characters it drew
+as empty boxes: her pages are laid out again without it, and her row gets a note.
 """
 
 from __future__ import annotations
@@ -140,13 +140,10 @@ def personal_template(root: Path, lang: str) -> Any:
     return template_environment(root, lang).get_template("personal.html.j2")
 
 
-def plan_page(context: PersonalContext, lang: str) -> int:
+def plan_page(context: PersonalContext, lang: str, static_pages: int) -> int:
     """Return the page of the static pack before which her plan goes (0: right after her cover)."""
     parts = context.contents[lang]
-    return parts[context.plan_after][1] if context.plan_after < len(parts) else STATIC_END
-
-
-STATIC_END = -1  # "after the last page of the static pack"
+    return parts[context.plan_after][1] if context.plan_after < len(parts) else static_pages
 
 
 def part_titles(context: PersonalContext, lang: str, *, with_plan: bool) -> list[str]:
@@ -282,7 +279,7 @@ def make_batch(task: BatchTask) -> BatchResult:
     with pikepdf.open(io.BytesIO(data)) as batch:
         source_tree = merge.structure(batch)
         base = pikepdf.open(context.static_packs[task.lang])
-        static_plan_page = plan_page(context, task.lang)
+        static_plan_page = plan_page(context, task.lang, len(base.pages))
         try:
             for mother, pages, target in zip(task.mothers, groups, task.targets):
                 if len(pages) != expected_pages(mother):
@@ -302,7 +299,7 @@ def make_batch(task: BatchTask) -> BatchResult:
                 ]
                 try:
                     cover, plan = with_blanks(batch, pages[:1]), with_blanks(batch, pages[1:])
-                    plan_at = (len(base.pages) if static_plan_page == STATIC_END else static_plan_page) + len(cover)
+                    plan_at = static_plan_page + len(cover)
                     with merge.inserted(base, batch, cover, at=0, source_tree=source_tree):
                         with merge.inserted(base, batch, plan, at=plan_at, source_tree=source_tree) if plan else contextlib.nullcontext():
                             merge.set_outline(base, outline_entries(context, task.lang, plan_at if plan else None))
