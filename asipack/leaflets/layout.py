@@ -87,17 +87,6 @@ def clipped_boxes(page) -> list[str]:
     return found
 
 
-def used_height_fraction(page) -> float:
-    """Return how far down a page's content area its flow reaches, from 0 to 1 (the footer in the margin does not count)."""
-    page_box = page._page_box
-    top = page_box.content_box_y()
-    lowest = max(
-        (b.position_y + b.margin_height() for b in flow_boxes(page_box) if hasattr(b, "margin_height")),
-        default=top,
-    )
-    return max(0.0, min(1.0, (lowest - top) / page_box.height))
-
-
 def content_boxes(box) -> Iterator:
     """Yield the boxes in a page's flow that hold what a reader sees: lines of text, pictures, and empty blocks (rules, boxes drawn by CSS)."""
     for child in getattr(box, "children", []) or []:
