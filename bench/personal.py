@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/personal.py                      # 2,000 rows; the full render on 100 of them
     .venv/bin/python bench/personal.py --baseline-rows 2000 # the full render on every row too (slow)
+    .venv/bin/python bench/personal.py --baseline-rows 0 --against b65c452  # against earlier code
 
 The register is generated: fictional names, fixed dates, a fixed seed. Packs go to a private
 temporary folder and are deleted at the end. Both ways use the same worker count (one per CPU)
@@ -13,6 +14,11 @@ average is printed before and after).
    her pages put in front of the pre-written leaflets with pikepdf, tags kept (asipack.packs.merge).
 2. full render: for each mother, her personal pages and every family leaflet are laid out and
    written as one WeasyPrint document (Document.copy keeps the tags).
+3. against a git revision (--against): that revision's own bench/personal.py, checked out in a
+   temporary worktree, runs on the same rows just before this one, and the ratio of the two is
+   printed. A packs-per-second figure holds only on the machine and the day it was measured;
+   the ratio to earlier code measured in the same run is what a target can be checked against
+   (b65c452 is the code when issue 19 asked for "at least 0.9 of today's figure").
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import datetime
 import multiprocessing
 import os
 import random
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -124,6 +132,26 @@ def check_pack(path: Path) -> tuple[int, bool]:
         return sum(not is_blank(page) for page in pdf.pages), tagged
 
 
+JOINED_RATE = re.compile(r"^joined: .*; then ([0-9.]+) packs/s", re.MULTILINE)
+
+
+def rate_at_revision(revision: str, args: argparse.Namespace) -> float:
+    """Run a git revision's own bench on the same rows (joined packs only); return its packs/s once the leaflets are written."""
+    with tempfile.TemporaryDirectory(prefix="asipack-against-") as checkout:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", checkout, revision], check=True, capture_output=True)
+        try:
+            command = [sys.executable, "bench/personal.py", "--rows", str(args.rows), "--baseline-rows", "0", "--seed", str(args.seed)]
+            command += ["--workers", str(args.workers)]
+            run = subprocess.run(command, cwd=checkout, check=True, capture_output=True, text=True)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", checkout], check=False, capture_output=True)
+    found = JOINED_RATE.search(run.stdout)
+    if not found:
+        raise SystemExit(f"revision {revision}: no 'joined: ... then N packs/s' line in its output:\n{run.stdout}{run.stderr}")
+    print(f"against {revision}: {run.stdout.strip().splitlines()[-1]}")
+    return float(found.group(1))
+
+
 def main() -> None:
     """Run both ways on the same register and print packs per second."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -132,9 +160,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--root", type=Path, default=ROOT, help="the project whose content to use")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--against", metavar="REVISION", help="also run this git revision's bench on the same rows first, and print the ratio"
+    )
     args = parser.parse_args()
 
     print(f"CPUs: {os.cpu_count()}, workers: {args.workers}, load average: {load_average()}")
+    earlier = rate_at_revision(args.against, args) if args.against else None
     with tempfile.TemporaryDirectory(prefix="asipack-bench-") as scratch_name:
         scratch = Path(scratch_name)
         register = scratch / "register.csv"
@@ -152,6 +184,10 @@ def main() -> None:
             f"(family leaflets once: {report.static_seconds:.1f} s; then {written / pack_seconds:.1f} packs/s), "
             f"{len(report.problems)} failed; load {load_average()}"
         )
+        if earlier:
+            print(
+                f"ratio to {args.against}: {written / pack_seconds / earlier:.2f} (packs/s once the leaflets are written, same rows, same run)"
+            )
 
         if args.baseline_rows:
             pack = load_pack(args.root)
