@@ -717,3 +717,22 @@ def test_joining_two_leaflets_with_links_keeps_every_link_tagged(built, tmp_path
         assert len(set(keys)) == len(keys), "no two links share a structure key"
         assert link_elements(joined) == before, "each link still maps to the same kind of element, in order"
         assert joined.check_pdf_syntax() == []
+
+
+@pytest.mark.parametrize(
+    ("row", "numbers"),
+    [
+        (2, {"tel:+6281200000101", "tel:+6281200000002", "tel:0215550100", "tel:119", "tel:112"}),  # cover: midwife, referral, service
+        (4, {"tel:0210000303", "tel:+6281200000002", "tel:0215550100", "tel:119", "tel:112"}),
+    ],
+)
+def test_on_a_phone_every_number_on_her_cover_and_plan_calls_when_tapped(made, row, numbers):
+    """Her midwife's number, the referral contact, the health service and the emergency numbers are tagged tel: links."""
+    with pikepdf.open(pack_path(made, row)) as pdf:
+        links = link_elements(pdf)
+        cover = {uri for page in pdf.pages[:1] for uri in (str(a.A.URI) for a in page.obj.get("/Annots", []))}
+        plan = {uri for page in pdf.pages[PLAN_PAGE : PLAN_PAGE + 1] for uri in (str(a.A.URI) for a in page.obj.get("/Annots", []))}
+    assert cover == numbers
+    midwife = next(number for number in numbers if number.startswith(("tel:+62812000001", "tel:021000")))
+    assert {midwife, "tel:119", "tel:112"} <= plan, "the plan's last line: her midwife and the emergency numbers"
+    assert all(kind == "/Link" and points_back for uri, kind, points_back in links if uri in numbers)
