@@ -257,3 +257,40 @@ def test_the_danger_signs_sheet_shows_every_go_now_sign_with_its_pictogram(site,
     icons = re.findall(r'<img alt="([^"]+)" class="sign-icon" src="\.\./\.\./images/((?:icon|sign)-[\w-]+\.svg)"', page_html)
     assert len(icons) == len(shown)
     assert all((site / "images" / name).is_file() for _, name in icons)
+
+
+def text_runs(path) -> list[tuple[str, float, float]]:
+    """Return the first page's text as drawn: each run's text and where it starts (x, y from the bottom), in points."""
+    runs: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((" ".join(text.split()), cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_the_printed_danger_signs_sheet_every_sign_sits_under_its_levels_heading(site, real, lang):
+    """A card continued in the next column would show signs without the words that say how urgent they are."""
+    pack, words = real
+    sheet = site / "downloads" / lang / "danger-signs.pdf"
+    width = float(PdfReader(sheet).pages[0].mediabox.width)
+    runs = text_runs(sheet)
+
+    def start_of(text: str) -> tuple[float, float]:
+        """Where the first line of a text is drawn: the longest run the text starts with (a hyphen at a line's end aside)."""
+        text = " ".join(text.split())
+        found = sorted((len(run), x, y) for run, x, y in runs if len(run) > 8 and text.startswith(run.removesuffix("-")))
+        assert found, f"danger-signs ({lang}): '{text[:30]}' is not printed at the start of a line"
+        return found[-1][1], found[-1][2]
+
+    shown = [key for key, _ in sign_calls(pack.pages["families/danger-signs"][lang].body)]
+    for level in ("now", "today"):
+        heading_x, heading_y = start_of(pack.signs.heading(level, lang, "families"))
+        for key in (key for key in shown if pack.signs.signs[key].level == level):
+            x, y = start_of(words[key, lang])
+            assert (x < width / 2) == (heading_x < width / 2) and y < heading_y, (
+                f"danger-signs ({lang}): '{key}' is not under the '{level}' heading (a card broke across columns)"
+            )
