@@ -390,7 +390,7 @@ def test_the_cover_gives_her_name_dates_and_midwife_in_her_language(made, row, e
                 "Antara Senin, 15 Februari 2027 dan Kamis, 18 Februari 2027",
                 "Ibu pergi sekitar 11 jam",
                 "bayi menyusu sekitar 8 kali dalam 24 jam",
-                "sekitar 4 kali minum, masing-masing 95 mL: 380 mL",
+                "sekitar 4 kali minum, masing-masing 95 mL, total 380 mL",
                 "Siapkan 410–440 mL untuk setiap hari kerja",
                 "porsi cadangan kecil 30–60 mL",
                 "Perah ASI sekitar 3 kali di tempat kerja, setiap 2–3 jam",
@@ -402,7 +402,7 @@ def test_the_cover_gives_her_name_dates_and_midwife_in_her_language(made, row, e
             4,
             [
                 "Your first day back at work: Monday, 22 February 2027.",
-                "about 4 feeds of 95 ml: 380 ml",
+                "about 4 feeds of 95 ml, 380 ml in all",
                 "Leave 410–440 ml for each work day",
                 "We counted a usual working day",
                 "Express about 3 times at work, every 2–3 hours, for 15–20 minutes each time.",

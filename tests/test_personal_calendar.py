@@ -155,13 +155,23 @@ def test_a_visit_that_has_passed_is_shown_as_past_and_a_row_whose_every_visit_pa
     assert all(note.row != 2 for note in report.notes)
 
 
+def test_a_visit_due_on_the_day_the_pack_is_made_says_it_is_today(tmp_path):
+    """Home visit 2 for a baby born on 24 November is due by Tuesday 1 December: a pack made that day says so."""
+    root = write_pack(tmp_path / "pack", FIRST_LEAFLETS)
+    register = write_register(tmp_path / "r.csv", ROWS[1:2])  # Dewi Contoh, born 2026-11-24
+    report = make_packs(root, register, tmp_path / "out", today=datetime.date(2026, 12, 1), echo=lambda line: None)
+    cover = text_of(pack_path(report, 2), pages=[0])
+    assert "paling lambat Selasa, 1 Desember 2026 (dalam 1 minggu setelah lahir). Itu hari ini." in cover
+    assert cover.count("Itu hari ini.") == 1 and cover.count("Tanggal ini sudah lewat.") == 1, "home visit 1 has passed"
+
+
 def test_an_early_return_gets_a_caution_in_the_plan_and_on_the_console(run):
     _, _, report = run
     assert "row 6: return in 7 days: the plan starts expressing now" in [str(note) for note in report.notes]
     plan = text_of(pack_path(report, 6), pages=[PLAN_PAGE])
     assert "Your first day back is in 7 days, sooner than this plan usually starts. So start expressing and storing milk now." in plan
     assert "From Saturday, 28 November 2026: practise expressing, then express and store milk every day" in plan
-    assert "Between Saturday, 28 November 2026 and Tuesday, 1 December 2026: a trial day" in plan
+    assert "Between Saturday, 28 November 2026 and Tuesday, 1 December 2026: one day as a trial" in plan
 
 
 def mother(birth: datetime.date, back: datetime.date | None) -> Mother:

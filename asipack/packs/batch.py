@@ -68,14 +68,28 @@ class PersonalContext:
     days: WorkingDays = field(default_factory=WorkingDays)
 
 
+WORD_JOINER = "\u2060"  # no line break here; drawn as nothing
+
+
+def unbroken(text: str) -> str:
+    """Keep an amount on one line: no break before its unit ("60–120 mL") or after a range's dash ("30–60")."""
+    return text.replace(" ", NO_BREAK_SPACE).replace("–", f"{WORD_JOINER}–{WORD_JOINER}")
+
+
 def amount(value: int | float | list[int | float], unit: str, locale: str, decimals: int = 0) -> str:
-    """Format a computed amount like a fact: '380 mL' / '380 ml', '9,5 jam' / '9.5 hours'."""
-    return format_fact(Fact("computed", value, unit, None, 0, decimals=decimals), locale)
+    """Format a computed amount like a fact, on one line: '380 mL' / '380 ml', '9,5 jam' / '9.5 hours'."""
+    return unbroken(format_fact(Fact("computed", value, unit, None, 0, decimals=decimals), locale))
 
 
-def visit_view(visit: Visit, day: str) -> dict[str, Any]:
-    """Return what the cover shows of one visit."""
-    return {"date": day, "by": visit.by, "past": visit.past, "no_working_day": visit.no_working_day and not visit.past}
+def visit_view(visit: Visit, day: str, today: datetime.date | None) -> dict[str, Any]:
+    """Return what the cover shows of one visit (a visit due on the day the pack is made says so)."""
+    return {
+        "date": day,
+        "by": visit.by,
+        "past": visit.past,
+        "today": visit.day == today,
+        "no_working_day": visit.no_working_day and not visit.past,
+    }
 
 
 def mother_view(
@@ -102,7 +116,7 @@ def mother_view(
         "birth": day(mother.birth),
         "midwife_name": "" if "midwife_name" in omit else mother.midwife_name,
         "midwife_phone": mother.midwife_phone.replace(" ", NO_BREAK_SPACE),  # a number is never split
-        "visits": {visit.key: visit_view(visit, day(visit.day)) for visit in schedule},
+        "visits": {visit.key: visit_view(visit, day(visit.day), today) for visit in schedule},
         "plan": None,
     }
     plan = return_plan(mother, facts, today=today)
@@ -166,7 +180,7 @@ def personal_html(context: PersonalContext, mothers: Sequence[Mother], lang: str
     leaflets = context.root / "templates" / "leaflets"
 
     def fact(key: str) -> str:
-        return format_fact(context.facts[key], locale)
+        return unbroken(format_fact(context.facts[key], locale))
 
     return template.render(
         lang=lang,
