@@ -115,7 +115,7 @@ def mother_view(
         "name": "" if "name" in omit else mother.name,
         "birth": day(mother.birth),
         "midwife_name": "" if "midwife_name" in omit else mother.midwife_name,
-        "midwife_phone": mother.midwife_phone.replace(" ", NO_BREAK_SPACE),  # a number is never split
+        "midwife_phone": mother.midwife_phone,  # printed by contact.number(): a link that never breaks (print.css .number)
         "visits": {visit.key: visit_view(visit, day(visit.day), today) for visit in schedule},
         "plan": None,
     }
