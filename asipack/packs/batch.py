@@ -35,7 +35,7 @@ from asipack.packs import merge
 from asipack.packs.plan import Visit, return_plan, visit_schedule
 from asipack.packs.privacy import PACK_PATTERN, write_private
 from asipack.packs.workdays import WorkingDays
-from asipack.render.formatting import format_fact, format_number
+from asipack.render.formatting import RANGE_DASH, format_fact, format_number
 from asipack.render.i18n import load_translations, role_names
 
 NO_BREAK_SPACE = "\u00a0"
@@ -73,7 +73,7 @@ WORD_JOINER = "\u2060"  # no line break here; drawn as nothing
 
 def unbroken(text: str) -> str:
     """Keep an amount on one line: no break before its unit ("60–120 mL") or after a range's dash ("30–60")."""
-    return text.replace(" ", NO_BREAK_SPACE).replace("–", f"{WORD_JOINER}–{WORD_JOINER}")
+    return text.replace(" ", NO_BREAK_SPACE).replace(RANGE_DASH, WORD_JOINER + RANGE_DASH + WORD_JOINER)
 
 
 def amount(value: int | float | list[int | float], unit: str, locale: str, decimals: int = 0) -> str:

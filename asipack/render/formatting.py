@@ -38,7 +38,8 @@ def unit_words_of(unit: str, locale: str) -> str | None:
     return words if len(words) >= 3 else None
 
 
-RANGE_PATTERN = "{low}\u2013{high}"  # en dash, as both languages print ranges
+RANGE_DASH = "\u2013"  # en dash, as both languages print ranges
+RANGE_PATTERN = "{low}" + RANGE_DASH + "{high}"
 
 
 def number_pattern(decimals: int) -> str:
